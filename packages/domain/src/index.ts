@@ -1,0 +1,9 @@
+/**
+ * The shop's pure domain: entities, value objects, rules and errors. No AWS SDK, no database, no
+ * `process.env` — adapters in the services bring those.
+ * @packageDocumentation
+ */
+export * from './errors';
+export * from './money';
+export * from './product';
+export * from './stock';

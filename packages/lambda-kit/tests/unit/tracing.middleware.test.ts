@@ -1,0 +1,89 @@
+import type { Tracer } from '@aws-lambda-powertools/tracer';
+import type { Request } from '@middy/core';
+import { describe, expect, it, vi } from 'vitest';
+import { LazyTracer } from '../../src/lazy-tracer';
+import { tracingMiddleware } from '../../src/tracing.middleware';
+import { lambdaContext } from './support/lambda';
+
+const middyRequest = (): Request => ({
+  event: {},
+  context: lambdaContext(),
+  response: undefined,
+  error: undefined,
+  internal: {},
+});
+
+const enabledTracer = () => {
+  const handlerSegment = { name: '## handler', close: vi.fn() };
+  const lambdaSegment = { addNewSubsegment: vi.fn(() => handlerSegment) };
+  const tracer = {
+    isTracingEnabled: () => true,
+    getSegment: () => lambdaSegment,
+    setSegment: vi.fn(),
+    annotateColdStart: vi.fn(),
+    addServiceNameAnnotation: vi.fn(),
+    addResponseAsMetadata: vi.fn(),
+    addErrorAsMetadata: vi.fn(),
+  };
+  return { tracer, handlerSegment, lambdaSegment };
+};
+
+describe('tracingMiddleware', () => {
+  it('opens and closes the handler subsegment through Powertools when tracing is on', async () => {
+    // Prepare
+    const { tracer, handlerSegment } = enabledTracer();
+    const lazy = new LazyTracer({
+      enabled: true,
+      load: async () => tracer as unknown as Tracer,
+      onLoadError: vi.fn(),
+    });
+    const middleware = tracingMiddleware(lazy);
+    const request = middyRequest();
+
+    // Act
+    await middleware.before?.(request);
+    request.response = { statusCode: 200 };
+    await middleware.after?.(request);
+
+    // Assess
+    expect(tracer.annotateColdStart).toHaveBeenCalledOnce();
+    expect(tracer.addServiceNameAnnotation).toHaveBeenCalledOnce();
+    expect(tracer.addResponseAsMetadata).toHaveBeenCalledWith({ statusCode: 200 }, process.env._HANDLER);
+    expect(handlerSegment.close).toHaveBeenCalledOnce();
+  });
+
+  it('records the error on the trace when the handler fails', async () => {
+    const { tracer, handlerSegment } = enabledTracer();
+    const lazy = new LazyTracer({
+      enabled: true,
+      load: async () => tracer as unknown as Tracer,
+      onLoadError: vi.fn(),
+    });
+    const middleware = tracingMiddleware(lazy);
+    const request = middyRequest();
+    const failure = new Error('boom');
+
+    await middleware.before?.(request);
+    request.error = failure;
+    await middleware.onError?.(request);
+
+    expect(tracer.addErrorAsMetadata).toHaveBeenCalledWith(failure);
+    expect(handlerSegment.close).toHaveBeenCalledOnce();
+  });
+
+  it('does nothing when tracing is off', async () => {
+    // Prepare
+    const load = vi.fn();
+    const middleware = tracingMiddleware(new LazyTracer({ enabled: false, load, onLoadError: vi.fn() }));
+    const request = middyRequest();
+
+    // Act
+    await middleware.before?.(request);
+    await middleware.after?.(request);
+    await middleware.onError?.(request);
+
+    // Assess
+    expect(load).not.toHaveBeenCalled();
+    expect(request.internal).toEqual({});
+  });
+});

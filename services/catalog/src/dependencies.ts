@@ -1,0 +1,86 @@
+// The catalog's composition root. Built once per cold start and reused by warm invocations; each
+// piece is created on first use, so a function only pays for the clients it touches.
+import { randomUUID } from 'node:crypto';
+import { S3Client } from '@aws-sdk/client-s3';
+import { createDb } from '@shop/db';
+import { logger, metrics } from '@shop/lambda-kit';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { Redis } from 'ioredis';
+import { type CatalogService, createCatalogService } from './catalog.service';
+import { type CatalogConfig, loadCatalogConfig } from './config';
+import { createS3ImageStorage, type ImageStorage } from './image.storage';
+import { createRedisProductCache, disabledProductCache, type ProductCache } from './product.cache';
+
+/** Redis answers in well under a millisecond; slower than this it is treated as down. */
+export const CACHE_TIMEOUT_MS = 50;
+
+const lazy = <T>(build: () => T): (() => T) => {
+  let value: T | undefined;
+  let built = false;
+  return () => {
+    if (!built) {
+      value = build();
+      built = true;
+    }
+    return value as T;
+  };
+};
+
+export const createProductCache = (redisUrl: string | null): ProductCache => {
+  if (redisUrl === null) return disabledProductCache;
+  const redis = new Redis(redisUrl, {
+    commandTimeout: CACHE_TIMEOUT_MS,
+    connectTimeout: 1_000,
+    maxRetriesPerRequest: 0,
+    // Keep trying to reconnect in the background, at most once a second.
+    retryStrategy: (attempt) => Math.min(attempt * 100, 1_000),
+  });
+  redis.on('error', () => {
+    // Connection errors surface on each command (and are logged there); this only stops the
+    // client from crashing the process with an unhandled 'error' event.
+  });
+  return createRedisProductCache(redis, {
+    productTtlSeconds: 300,
+    listTtlSeconds: 60,
+    onError: (operation, error) => {
+      logger.warn('cache unavailable, serving from the database', { operation, error });
+      metrics.addMetric('CacheErrors', MetricUnit.Count, 1);
+    },
+  });
+};
+
+export const createImageStorage = (config: CatalogConfig): ImageStorage =>
+  createS3ImageStorage(
+    new S3Client({
+      region: config.region,
+      ...(config.s3Endpoint ? { endpoint: config.s3Endpoint, forcePathStyle: true } : {}),
+      requestChecksumCalculation: 'WHEN_REQUIRED',
+    }),
+    config.assetsBucket,
+  );
+
+const config = /* @__PURE__ */ lazy(() => loadCatalogConfig());
+
+const buildService = (images: () => ImageStorage): CatalogService =>
+  createCatalogService({
+    writer: createDb(config().writer),
+    reader: createDb(config().reader),
+    cache: createProductCache(config().redisUrl),
+    images,
+    assetsPublicUrl: config().assetsPublicUrl,
+    newId: randomUUID,
+    now: () => new Date(),
+  });
+
+const noImageStorage = (): ImageStorage => {
+  throw new Error('this function was built without image storage; use catalogServiceWithImages');
+};
+
+/** The service the product and stock handlers use by default; tests pass their own. */
+export const catalogService = /* @__PURE__ */ lazy(() => buildService(noImageStorage));
+
+/**
+ * The same service with S3 wired in, for the two image routes only: the S3 client is large, and
+ * leaving it out keeps the read functions' bundles small and their cold starts short.
+ */
+export const catalogServiceWithImages = /* @__PURE__ */ lazy(() => buildService(lazy(() => createImageStorage(config()))));

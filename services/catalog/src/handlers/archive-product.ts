@@ -1,0 +1,13 @@
+// DELETE /products/{id} (admin): archives, orders keep referring to it — API Gateway REST.
+import { createHttpHandler, noContent } from '@shop/lambda-kit';
+import type { CatalogService } from '../catalog.service';
+import { catalogService } from '../dependencies';
+import { productIdPath } from '../product.schemas';
+
+export const archiveProductHandler = (service: () => CatalogService = catalogService) =>
+  createHttpHandler({ access: 'admin', path: productIdPath }, async (req) => {
+    await service().archiveProduct(req.path.id);
+    return noContent();
+  });
+
+export const handler = archiveProductHandler();

@@ -1,0 +1,23 @@
+// PATCH /products/{id} (admin; optional If-Match) — API Gateway REST.
+import { etagFor, parseIfMatch } from '@shop/domain';
+import { createHttpHandler, ok } from '@shop/lambda-kit';
+import type { CatalogService } from '../catalog.service';
+import { catalogServiceWithImages } from '../dependencies';
+import { productIdPath, updateProductBody } from '../product.schemas';
+
+export const updateProductHandler = (service: () => CatalogService = catalogServiceWithImages) =>
+  createHttpHandler({ access: 'admin', path: productIdPath, body: updateProductBody }, async (req) => {
+    const { price, images, ...rest } = req.body;
+    const product = await service().updateProduct(
+      req.path.id,
+      {
+        ...rest,
+        ...(price === undefined ? {} : { priceAmount: price.amount }),
+        ...(images === undefined ? {} : { imageKeys: images }),
+      },
+      parseIfMatch(req.headers['if-match']),
+    );
+    return ok(product, { etag: etagFor(product) });
+  });
+
+export const handler = updateProductHandler();

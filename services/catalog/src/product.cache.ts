@@ -1,0 +1,122 @@
+import type { Product } from '@shop/domain';
+import type { Redis } from 'ioredis';
+
+/**
+ * Cache-aside for catalog reads. Every failure (Redis down, or slower than the client's command
+ * timeout) is reported through `onError` and treated as a miss: reads then go to the database.
+ */
+export interface ProductCache {
+  /** The cached product, or undefined on a miss. */
+  getProduct(id: string): Promise<Product | undefined>;
+  /** Stores a product read from the database unless the cache already holds a newer version. */
+  putProduct(product: Product): Promise<void>;
+  /** The current list generation and the cached first page for `queryKey` in it, if any. */
+  getFirstPage(queryKey: string): Promise<{ generation: string; page: CachedPage | undefined }>;
+  putFirstPage(generation: string, queryKey: string, page: CachedPage): Promise<void>;
+  /**
+   * After a committed write: stores the new version (write-through) and starts a new list
+   * generation, so first pages cached before the write are never served again. One round trip.
+   */
+  productChanged(product: Product): Promise<void>;
+}
+
+export interface CachedPage {
+  readonly items: Product[];
+  readonly nextCursor: string | null;
+}
+
+export interface RedisProductCacheOptions {
+  readonly productTtlSeconds: number;
+  readonly listTtlSeconds: number;
+  readonly onError: (operation: string, error: unknown) => void;
+}
+
+const PRODUCT_KEY = (id: string) => `catalog:product:${id}`;
+const LIST_GENERATION_KEY = 'catalog:lists:generation';
+const LIST_KEY = (generation: string, queryKey: string) => `catalog:list:${generation}:${queryKey}`;
+
+// Values are "<version>\n<json>". A reader that loaded an older version from the database (or
+// from a lagging replica) must not overwrite a newer one written after a commit.
+const SET_IF_NOT_OLDER = `
+local current = redis.call('GET', KEYS[1])
+if current then
+  local version = tonumber(string.match(current, '^(%d+)'))
+  if version and version > tonumber(ARGV[1]) then return 0 end
+end
+redis.call('SET', KEYS[1], ARGV[1] .. '\\n' .. ARGV[2], 'EX', ARGV[3])
+return 1`;
+
+// Reads the generation and the page of that generation in one round trip.
+const GET_FIRST_PAGE = `
+local generation = redis.call('GET', KEYS[1]) or '0'
+return { generation, redis.call('GET', 'catalog:list:' .. generation .. ':' .. ARGV[1]) }`;
+
+type CacheRedis = Redis & {
+  setIfNotOlder(key: string, version: number, json: string, ttl: number): Promise<number>;
+  getFirstPage(generationKey: string, queryKey: string): Promise<[string, string | null]>;
+};
+
+export const createRedisProductCache = (redis: Redis, options: RedisProductCacheOptions): ProductCache => {
+  const client = redis as CacheRedis;
+  client.defineCommand('setIfNotOlder', { numberOfKeys: 1, lua: SET_IF_NOT_OLDER });
+  client.defineCommand('getFirstPage', { numberOfKeys: 1, lua: GET_FIRST_PAGE });
+
+  const guarded = async <T>(operation: string, fallback: T, work: () => Promise<T>): Promise<T> => {
+    try {
+      return await work();
+    } catch (error) {
+      options.onError(operation, error);
+      return fallback;
+    }
+  };
+
+  return {
+    getProduct: (id) =>
+      guarded('getProduct', undefined, async () => {
+        const value = await client.get(PRODUCT_KEY(id));
+        if (value === null) return undefined;
+        const json = value.slice(value.indexOf('\n') + 1);
+        return json === '' ? undefined : (JSON.parse(json) as Product);
+      }),
+    putProduct: (product) =>
+      guarded('putProduct', undefined, async () => {
+        await client.setIfNotOlder(
+          PRODUCT_KEY(product.id),
+          product.version,
+          JSON.stringify(product),
+          options.productTtlSeconds,
+        );
+      }),
+    getFirstPage: (queryKey) =>
+      guarded('getFirstPage', { generation: '', page: undefined }, async () => {
+        const [generation, value] = await client.getFirstPage(LIST_GENERATION_KEY, queryKey);
+        return { generation, page: value === null ? undefined : (JSON.parse(value) as CachedPage) };
+      }),
+    putFirstPage: (generation, queryKey, page) =>
+      guarded('putFirstPage', undefined, async () => {
+        // No generation could be read (Redis was failing): nothing trustworthy to store under.
+        if (generation === '') return;
+        await client.set(LIST_KEY(generation, queryKey), JSON.stringify(page), 'EX', options.listTtlSeconds);
+      }),
+    productChanged: (product) =>
+      guarded('productChanged', undefined, async () => {
+        const pipeline = client.pipeline() as ReturnType<Redis['pipeline']> & {
+          setIfNotOlder(key: string, version: number, json: string, ttl: number): unknown;
+        };
+        pipeline.setIfNotOlder(PRODUCT_KEY(product.id), product.version, JSON.stringify(product), options.productTtlSeconds);
+        pipeline.incr(LIST_GENERATION_KEY);
+        const results = await pipeline.exec();
+        const failed = results?.find(([error]) => error !== null);
+        if (failed) throw failed[0];
+      }),
+  };
+};
+
+/** The cache when Redis is off: every read misses, every write is a no-op. */
+export const disabledProductCache: ProductCache = {
+  getProduct: async () => undefined,
+  putProduct: async () => {},
+  getFirstPage: async () => ({ generation: '', page: undefined }),
+  putFirstPage: async () => {},
+  productChanged: async () => {},
+};

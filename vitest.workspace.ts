@@ -1,0 +1,46 @@
+// The test projects. `vitest.config.ts` reads this list as `test.projects`.
+// Unit projects need no network; integration projects run against real PostgreSQL, Redis and the
+// local AWS stand-ins, which `scripts/test/global-setup.ts` starts when they are not running.
+import type { TestProjectInlineConfiguration } from 'vitest/config';
+
+// Lambda-like environment for every test: local stand-ins take any credentials (s3rver checks
+// none), and tracing and metrics stay off outside AWS.
+const env = {
+  AWS_REGION: 'us-east-1',
+  AWS_ACCESS_KEY_ID: 'S3RVER',
+  AWS_SECRET_ACCESS_KEY: 'S3RVER',
+  POWERTOOLS_SERVICE_NAME: 'shop-test',
+  POWERTOOLS_TRACE_ENABLED: 'false',
+  POWERTOOLS_METRICS_DISABLED: 'true',
+  POWERTOOLS_LOG_LEVEL: 'ERROR',
+};
+
+const integration = (name: string, root: string): TestProjectInlineConfiguration => ({
+  test: {
+    name,
+    root,
+    env,
+    include: ['tests/integration/**/*.test.ts'],
+    globalSetup: ['../../scripts/test/global-setup.ts'],
+    // Integration files share one database and truncate it between tests: run them one at a time.
+    fileParallelism: false,
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+  },
+});
+
+const unit = (name: string, root: string): TestProjectInlineConfiguration => ({
+  test: { name, root, env, include: ['tests/unit/**/*.test.ts'] },
+});
+
+export const projects: TestProjectInlineConfiguration[] = [
+  unit('domain', 'packages/domain'),
+  unit('lambda-kit', 'packages/lambda-kit'),
+  unit('db', 'packages/db'),
+  integration('db:integration', 'packages/db'),
+  unit('catalog:unit', 'services/catalog'),
+  integration('catalog:integration', 'services/catalog'),
+  unit('scripts', '.'),
+];
+
+export default projects;
