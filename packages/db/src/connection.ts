@@ -1,6 +1,7 @@
 import { Kysely, type LogConfig, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import type { Database } from './database';
+import { createRdsAuthToken, credentialsFromEnv } from './rds-auth.token';
 
 /**
  * How to reach PostgreSQL. Locally a URL; on AWS the Aurora endpoint with IAM authentication, so
@@ -25,18 +26,23 @@ export interface DbPoolOptions {
   readonly log?: LogConfig;
 }
 
-const iamPassword = (config: Extract<DbConnectionConfig, { host: string }>) => {
-  // Loaded on first connect, not at import: keeps the SDK signer out of cold start.
-  return async (): Promise<string> => {
-    const { Signer } = await import('@aws-sdk/rds-signer');
-    return new Signer({
+type Env = Readonly<Record<string, string | undefined>>;
+
+/**
+ * pg's password callback for Aurora IAM auth: a fresh 15-minute token for every new connection,
+ * signed with the function role's credentials from the environment. See {@link createRdsAuthToken}
+ * for why this is not `@aws-sdk/rds-signer`.
+ */
+export const iamAuthPassword =
+  (config: Extract<DbConnectionConfig, { host: string }>, env: Env = process.env) =>
+  async (): Promise<string> =>
+    createRdsAuthToken({
       hostname: config.host,
       port: config.port,
       username: config.user,
       region: config.region,
-    }).getAuthToken();
-  };
-};
+      credentials: credentialsFromEnv(env),
+    });
 
 export const createPool = (config: DbConnectionConfig, options: DbPoolOptions = {}): pg.Pool => {
   const common = {
@@ -52,7 +58,7 @@ export const createPool = (config: DbConnectionConfig, options: DbPoolOptions = 
     port: config.port,
     database: config.database,
     user: config.user,
-    password: iamPassword(config),
+    password: iamAuthPassword(config),
     // TLS only; the Lambda runtime trusts the RDS CA through NODE_EXTRA_CA_CERTS.
     ssl: { rejectUnauthorized: true },
   });
@@ -65,13 +71,23 @@ export const createDb = (config: DbConnectionConfig, options: DbPoolOptions = {}
   });
 
 /** Connection errors and server overload are the infrastructure's fault, not the caller's. */
-const UNAVAILABLE_SQLSTATES = new Set(['53300', '57P01', '57P02', '57P03', '08000', '08001', '08003', '08006']);
+const UNAVAILABLE_SQLSTATES = new Set([
+  '53300',
+  '57P01',
+  '57P02',
+  '57P03',
+  '08000',
+  '08001',
+  '08003',
+  '08006',
+]);
 const UNAVAILABLE_ERRNOS = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND']);
 
 export const isDatabaseUnavailable = (error: unknown): boolean => {
   if (!(error instanceof Error)) return false;
   const code = (error as { code?: unknown }).code;
-  if (typeof code === 'string' && (UNAVAILABLE_SQLSTATES.has(code) || UNAVAILABLE_ERRNOS.has(code))) return true;
+  if (typeof code === 'string' && (UNAVAILABLE_SQLSTATES.has(code) || UNAVAILABLE_ERRNOS.has(code)))
+    return true;
   return /timeout exceeded when trying to connect|Connection terminated/i.test(error.message);
 };
 

@@ -29,9 +29,9 @@ export const isTracingRequested = (env: Env): boolean => {
  * A stand-in for the Powertools Tracer that evaluates it (and the X-Ray SDK under it) only when
  * tracing is on. Why: in an esbuild bundle of a health handler, evaluating the tracer at import made
  * import plus first invocation take about 50 ms instead of 35 ms (an empty handler: 5 ms), for a
- * tracer that is off in tests, locally and wherever `POWERTOOLS_TRACE_ENABLED=false`. Its code stays
- * in the bundle, so tracing on AWS needs no packaging change; what remains is parsing it, plus
- * `node:http`/`node:https`, which esbuild hoists in ESM output.
+ * tracer that is off in tests, locally and wherever `POWERTOOLS_TRACE_ENABLED=false`. The tracer is
+ * not even in the bundles: the functions get it from the Powertools Lambda layer (see
+ * `packages/serverless-config/esbuild.yml`), so where tracing is off nothing of it is read at all.
  *
  * When tracing is on, loading starts as soon as this is built, during the function's init phase, and
  * the tracing middleware waits for it before the first request, so traces are complete. Until then,

@@ -42,11 +42,19 @@ export const metrics = createMetrics();
 /**
  * The shared X-Ray tracer. The Powertools Tracer is only loaded where Powertools would trace: on
  * Lambda with `POWERTOOLS_TRACE_ENABLED` not `false`. See {@link LazyTracer} for why and what it offers.
+ *
+ * The tracer package is external to the bundles and comes from the Powertools Lambda layer (see
+ * `packages/serverless-config/esbuild.yml`). Its middleware entry is imported here too, during the
+ * init phase, so the tracing middleware finds it cached, and a layer without it counts as a failed
+ * load (logged, requests served untraced) instead of failing requests.
  */
 export const tracer = new LazyTracer({
   enabled: isTracingRequested(process.env),
   load: async () => {
-    const { Tracer } = await import('@aws-lambda-powertools/tracer');
+    const [{ Tracer }] = await Promise.all([
+      import('@aws-lambda-powertools/tracer'),
+      import('@aws-lambda-powertools/tracer/middleware'),
+    ]);
     return new Tracer();
   },
   onLoadError: (error) => logger.error('X-Ray tracer failed to load; continuing without traces', { error }),

@@ -71,10 +71,38 @@ describe('tracingMiddleware', () => {
     expect(handlerSegment.close).toHaveBeenCalledOnce();
   });
 
+  it('imports the Powertools capture middleware once, not per request', async () => {
+    // Prepare
+    const { tracer } = enabledTracer();
+    const lazy = new LazyTracer({
+      enabled: true,
+      load: async () => tracer as unknown as Tracer,
+      onLoadError: vi.fn(),
+    });
+    const capture = { before: vi.fn(), after: vi.fn(), onError: vi.fn() };
+    const loadCapture = vi.fn(async () => vi.fn(() => capture));
+    const middleware = tracingMiddleware(lazy, loadCapture);
+
+    // Act
+    for (const request of [middyRequest(), middyRequest()]) {
+      await middleware.before?.(request);
+      await middleware.after?.(request);
+    }
+
+    // Assess
+    expect(loadCapture).toHaveBeenCalledOnce();
+    expect(capture.before).toHaveBeenCalledTimes(2);
+    expect(capture.after).toHaveBeenCalledTimes(2);
+  });
+
   it('does nothing when tracing is off', async () => {
     // Prepare
     const load = vi.fn();
-    const middleware = tracingMiddleware(new LazyTracer({ enabled: false, load, onLoadError: vi.fn() }));
+    const loadCapture = vi.fn();
+    const middleware = tracingMiddleware(
+      new LazyTracer({ enabled: false, load, onLoadError: vi.fn() }),
+      loadCapture,
+    );
     const request = middyRequest();
 
     // Act
@@ -84,6 +112,7 @@ describe('tracingMiddleware', () => {
 
     // Assess
     expect(load).not.toHaveBeenCalled();
+    expect(loadCapture).not.toHaveBeenCalled();
     expect(request.internal).toEqual({});
   });
 });

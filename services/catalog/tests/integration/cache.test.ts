@@ -103,7 +103,7 @@ describe('when Redis goes away', () => {
     });
 
   const startRedis = async (port: number): Promise<ChildProcess> => {
-    const child = spawn(inject('redisServerBin'), ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
+    const child = spawn(inject('redisServerBin'), ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--enable-debug-command', 'yes'], {
       stdio: 'ignore',
     });
     for (let attempt = 0; attempt < 200; attempt += 1) {
@@ -169,6 +169,41 @@ describe('when Redis goes away', () => {
       expect(cachedAgain).toBe(true);
     } finally {
       await stop(redis);
+      await isolated.close();
+    }
+  });
+});
+
+describe('when Redis is slow', () => {
+  it('gives up on the cache after the command timeout and answers from the database', async () => {
+    const port = await new Promise<number>((resolve) => {
+      const server = createServer().listen(0, '127.0.0.1', () => {
+        const { port: p } = server.address() as { port: number };
+        server.close(() => resolve(p));
+      });
+    });
+    const redis = spawn(inject('redisServerBin'), ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--enable-debug-command', 'yes'], {
+      stdio: 'ignore',
+    });
+    const admin = new Redis(port, '127.0.0.1', { retryStrategy: () => 25 });
+    admin.on('error', () => {});
+    await admin.ping();
+    const isolated = createHarness({ redisUrl: `redis://127.0.0.1:${port}` });
+    try {
+      const product = await create(isolated);
+      await get(product.id, isolated);
+      const before = isolated.readerQueries();
+      // Freeze Redis for 1.5 s; the catalog must not wait for it.
+      const frozen = admin.call('DEBUG', 'SLEEP', '1.5');
+      await new Promise((r) => setTimeout(r, 20));
+      const res = await get(product.id, isolated);
+      expect(res.statusCode).toBe(200);
+      expect(res.body.id).toBe(product.id);
+      expect(isolated.readerQueries() - before).toBe(1);
+      await frozen;
+    } finally {
+      admin.disconnect();
+      redis.kill('SIGKILL');
       await isolated.close();
     }
   });
