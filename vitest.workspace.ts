@@ -41,6 +41,18 @@ export const projects: TestProjectInlineConfiguration[] = [
   unit('catalog:unit', 'services/catalog'),
   integration('catalog:integration', 'services/catalog'),
   unit('scripts', '.'),
+  // Run as their own steps by scripts/test/run-all.ts: packaging needs `pnpm package` first, and
+  // e2e starts the whole shop with `npm start`.
+  { test: { name: 'packaging', root: '.', env, include: ['tests/packaging/**/*.test.ts'] } },
+  {
+    test: {
+      name: 'e2e',
+      root: '.',
+      include: ['tests/e2e/**/*.test.ts'],
+      testTimeout: 300_000,
+      hookTimeout: 120_000,
+    },
+  },
 ];
 
 export default projects;

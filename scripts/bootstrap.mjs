@@ -2,7 +2,7 @@
 // Entry point of the README's two commands (`npm start`, `npm test`). Runs on the machine's own
 // Node (20 is enough): it brings pnpm and the repo's dependencies (including Node 22 from the
 // npm package `node`), then runs the named root script with the repo's Node 22 first on PATH.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -55,7 +55,16 @@ if (!existsSync(stampFile) || readFileSync(stampFile, 'utf8') !== stamp) {
   writeFileSync(stampFile, stamp);
 }
 
-// 3. The script itself, with the repo's Node 22 and pnpm first on PATH.
+// 3. The script itself, with the repo's Node 22 and pnpm first on PATH. Ctrl-C reaches the whole
+// foreground process group anyway; we stay alive until the script has stopped everything it
+// started, so the prompt only comes back once the shop is really down.
 const binDirs = [join(root, 'node_modules', '.bin'), join(toolsDir, 'node_modules', '.bin')];
 const env = { ...process.env, PATH: [...binDirs, process.env.PATH].join(':') };
-run(pnpmBin, ['run', script, ...args], env);
+const child = spawn(pnpmBin, ['run', '--silent', script, ...args], { cwd: root, stdio: 'inherit', env });
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+  process.on(signal, () => {
+    // A signal sent to this process alone (not the group) is passed on.
+    if (child.exitCode === null) child.kill(signal);
+  });
+}
+child.on('exit', (code, signal) => process.exit(code ?? (signal ? 128 : 1)));

@@ -4,12 +4,63 @@ import { randomUUID } from 'node:crypto';
 import { createDb } from '@shop/db';
 
 const CATEGORIES: Record<string, { items: string[]; price: number }> = {
-  apparel: { items: ['T-shirt', 'Hoodie', 'Cap', 'Socks', 'Jacket', 'Scarf', 'Beanie', 'Polo', 'Shorts', 'Jeans'], price: 1999 },
-  books: { items: ['Cookbook', 'Novel', 'Atlas', 'Poetry', 'Biography', 'Comic', 'Guide', 'Manual', 'Journal', 'Almanac'], price: 1499 },
-  electronics: { items: ['Headphones', 'Charger', 'Cable', 'Speaker', 'Mouse', 'Keyboard', 'Webcam', 'Hub', 'Lamp', 'Router'], price: 4999 },
-  garden: { items: ['Trowel', 'Gloves', 'Hose', 'Planter', 'Seeds', 'Shears', 'Rake', 'Watering can', 'Compost', 'Bench'], price: 2499 },
-  kitchen: { items: ['Mug', 'Kettle', 'Knife', 'Pan', 'Spatula', 'Grater', 'Bowl', 'Teapot', 'Whisk', 'Board'], price: 1299 },
-  toys: { items: ['Puzzle', 'Kite', 'Yo-yo', 'Robot', 'Blocks', 'Ball', 'Doll', 'Train', 'Drum', 'Frisbee'], price: 999 },
+  apparel: {
+    items: ['T-shirt', 'Hoodie', 'Cap', 'Socks', 'Jacket', 'Scarf', 'Beanie', 'Polo', 'Shorts', 'Jeans'],
+    price: 1999,
+  },
+  books: {
+    items: [
+      'Cookbook',
+      'Novel',
+      'Atlas',
+      'Poetry',
+      'Biography',
+      'Comic',
+      'Guide',
+      'Manual',
+      'Journal',
+      'Almanac',
+    ],
+    price: 1499,
+  },
+  electronics: {
+    items: [
+      'Headphones',
+      'Charger',
+      'Cable',
+      'Speaker',
+      'Mouse',
+      'Keyboard',
+      'Webcam',
+      'Hub',
+      'Lamp',
+      'Router',
+    ],
+    price: 4999,
+  },
+  garden: {
+    items: [
+      'Trowel',
+      'Gloves',
+      'Hose',
+      'Planter',
+      'Seeds',
+      'Shears',
+      'Rake',
+      'Watering can',
+      'Compost',
+      'Bench',
+    ],
+    price: 2499,
+  },
+  kitchen: {
+    items: ['Mug', 'Kettle', 'Knife', 'Pan', 'Spatula', 'Grater', 'Bowl', 'Teapot', 'Whisk', 'Board'],
+    price: 1299,
+  },
+  toys: {
+    items: ['Puzzle', 'Kite', 'Yo-yo', 'Robot', 'Blocks', 'Ball', 'Doll', 'Train', 'Drum', 'Frisbee'],
+    price: 999,
+  },
 };
 const COLOURS = ['Red', 'Blue', 'Green', 'Black', 'White'];
 

@@ -27,7 +27,11 @@ export class DomainError extends Error {
   readonly code: ErrorCode;
   readonly details: readonly ErrorDetail[] | undefined;
 
-  constructor(code: ErrorCode, message: string, options?: { details?: readonly ErrorDetail[]; cause?: unknown }) {
+  constructor(
+    code: ErrorCode,
+    message: string,
+    options?: { details?: readonly ErrorDetail[]; cause?: unknown },
+  ) {
     super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.name = new.target.name;
     this.code = code;

@@ -27,7 +27,8 @@ export const money = (amount: number, currency: string = SHOP_CURRENCY): Money =
   return Object.freeze({ amount, currency: SHOP_CURRENCY });
 };
 
-export const multiplyMoney = (price: Money, quantity: number): Money => money(price.amount * quantity, price.currency);
+export const multiplyMoney = (price: Money, quantity: number): Money =>
+  money(price.amount * quantity, price.currency);
 
 export const sumMoney = (amounts: readonly Money[]): Money =>
   money(amounts.reduce((total, m) => total + m.amount, 0));

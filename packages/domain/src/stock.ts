@@ -14,11 +14,15 @@ export const MAX_STOCK_DELTA = 1_000_000;
  */
 export const applyStockDelta = (product: Pick<Product, 'id' | 'stock'>, delta: number): number => {
   if (!Number.isSafeInteger(delta) || delta === 0) {
-    throw new ValidationError('delta must be a non-zero integer', [{ path: 'delta', message: 'must be != 0' }]);
+    throw new ValidationError('delta must be a non-zero integer', [
+      { path: 'delta', message: 'must be != 0' },
+    ]);
   }
   const next = product.stock + delta;
   if (next < 0) {
-    throw new InsufficientStockError([{ productId: product.id, requested: -delta, available: product.stock }]);
+    throw new InsufficientStockError([
+      { productId: product.id, requested: -delta, available: product.stock },
+    ]);
   }
   return next;
 };

@@ -34,7 +34,11 @@ export const apiGatewayEvent = (request: ApiRequest): APIGatewayProxyEvent => {
   sequence += 1;
   const headers: Record<string, string> = { 'content-type': 'application/json', ...request.headers };
   const body =
-    request.body === undefined ? null : typeof request.body === 'string' ? request.body : JSON.stringify(request.body);
+    request.body === undefined
+      ? null
+      : typeof request.body === 'string'
+        ? request.body
+        : JSON.stringify(request.body);
   return {
     resource: request.path,
     path: request.path,
@@ -55,7 +59,10 @@ export const apiGatewayEvent = (request: ApiRequest): APIGatewayProxyEvent => {
       authorizer: request.claims ? { claims: request.claims } : null,
       protocol: 'HTTP/1.1',
       httpMethod: request.method,
-      identity: { sourceIp: '127.0.0.1', userAgent: 'vitest' } as APIGatewayProxyEvent['requestContext']['identity'],
+      identity: {
+        sourceIp: '127.0.0.1',
+        userAgent: 'vitest',
+      } as APIGatewayProxyEvent['requestContext']['identity'],
       path: request.path,
       stage: 'test',
       requestId: `test-request-${sequence}`,

@@ -11,8 +11,8 @@ import {
   type Product,
   type ProductStatus,
   productImagePrefix,
-  SHOP_CURRENCY,
   ServiceUnavailableError,
+  SHOP_CURRENCY,
   type StockAdjustmentReason,
   stockChanged,
   ValidationError,
@@ -75,7 +75,11 @@ export interface CatalogDependencies {
 
 export type CatalogService = ReturnType<typeof createCatalogService>;
 
-const IMAGE_EXTENSIONS: Record<string, string> = { 'image/jpeg': 'jpg', 'image/png': 'png', 'image/webp': 'webp' };
+const IMAGE_EXTENSIONS: Record<string, string> = {
+  'image/jpeg': 'jpg',
+  'image/png': 'png',
+  'image/webp': 'webp',
+};
 
 /** Collapses concurrent identical loads in this process into one (cache stampede protection). */
 const singleFlight = <T>() => {
@@ -90,7 +94,9 @@ const singleFlight = <T>() => {
 };
 
 /** Infrastructure outages become 503s with Retry-After; everything else passes through. */
-const translateInfrastructureErrors = <S extends Record<string, (...args: never[]) => Promise<unknown>>>(service: S): S =>
+const translateInfrastructureErrors = <S extends Record<string, (...args: never[]) => Promise<unknown>>>(
+  service: S,
+): S =>
   Object.fromEntries(
     Object.entries(service).map(([name, method]) => [
       name,
@@ -98,7 +104,8 @@ const translateInfrastructureErrors = <S extends Record<string, (...args: never[
         try {
           return await method(...args);
         } catch (error) {
-          if (isDatabaseUnavailable(error)) throw new ServiceUnavailableError('The catalog is unavailable', 2, error);
+          if (isDatabaseUnavailable(error))
+            throw new ServiceUnavailableError('The catalog is unavailable', 2, error);
           throw error;
         }
       },
@@ -138,7 +145,8 @@ export const createCatalogService = (deps: CatalogDependencies) => {
     /** Newest first. Only the first page of each query is cached: deep pages are rare and cheap. */
     async listProducts(input: ListProductsInput, viewer: Viewer): Promise<CachedPage> {
       const status = input.status ?? 'active';
-      if (status === 'archived' && !viewer.isAdmin) throw new ForbiddenError('Only admins may list archived products');
+      if (status === 'archived' && !viewer.isAdmin)
+        throw new ForbiddenError('Only admins may list archived products');
       const query = { ...input, status };
       if (input.cursor !== undefined) return readPage(query);
 
@@ -209,14 +217,21 @@ export const createCatalogService = (deps: CatalogDependencies) => {
       }
     },
 
-    async updateProduct(id: string, changes: ProductChanges, expectedVersion: number | undefined): Promise<Product> {
+    async updateProduct(
+      id: string,
+      changes: ProductChanges,
+      expectedVersion: number | undefined,
+    ): Promise<Product> {
       if (changes.imageKeys !== undefined) {
         assertImageKeysBelongTo(id, changes.imageKeys);
         const missing = await deps.images().findMissing(changes.imageKeys);
         if (missing.length > 0) {
           throw new ValidationError(
             'Some images were never uploaded',
-            missing.map((key) => ({ path: `images.${changes.imageKeys!.indexOf(key)}`, message: 'not uploaded' })),
+            missing.map((key) => ({
+              path: `images.${changes.imageKeys!.indexOf(key)}`,
+              message: 'not uploaded',
+            })),
           );
         }
       }
@@ -224,7 +239,9 @@ export const createCatalogService = (deps: CatalogDependencies) => {
       if (row) return committed(product(row));
       const current = await findProductById(writer, id);
       if (!current) throw new NotFoundError('Product');
-      throw new PreconditionFailedError(`The product is at version ${current.version}, not ${expectedVersion}`);
+      throw new PreconditionFailedError(
+        `The product is at version ${current.version}, not ${expectedVersion}`,
+      );
     },
 
     async archiveProduct(id: string): Promise<void> {

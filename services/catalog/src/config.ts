@@ -25,15 +25,25 @@ const envSchema = z
   })
   .check(
     z.superRefine((env, ctx) => {
-    const byUrl = env.DATABASE_URL !== undefined;
-    const required = byUrl
-      ? (['DATABASE_READER_URL'] as const)
-      : (['DATABASE_HOST', 'DATABASE_READER_HOST', 'DATABASE_PORT', 'DATABASE_NAME', 'DATABASE_USER'] as const);
-    for (const key of required) {
-      if (env[key] === undefined) {
-        ctx.addIssue({ code: 'custom', path: [key], message: `required when ${byUrl ? 'DATABASE_URL' : 'DATABASE_HOST'} is used` });
+      const byUrl = env.DATABASE_URL !== undefined;
+      const required = byUrl
+        ? (['DATABASE_READER_URL'] as const)
+        : ([
+            'DATABASE_HOST',
+            'DATABASE_READER_HOST',
+            'DATABASE_PORT',
+            'DATABASE_NAME',
+            'DATABASE_USER',
+          ] as const);
+      for (const key of required) {
+        if (env[key] === undefined) {
+          ctx.addIssue({
+            code: 'custom',
+            path: [key],
+            message: `required when ${byUrl ? 'DATABASE_URL' : 'DATABASE_HOST'} is used`,
+          });
+        }
       }
-    }
     }),
   );
 

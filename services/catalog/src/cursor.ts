@@ -11,7 +11,9 @@ export const decodeCursor = (cursor: string): string => {
     ? SHAPE.exec(Buffer.from(cursor, 'base64url').toString('utf8'))
     : null;
   if (!match) {
-    throw new ValidationError('cursor was not issued by this API', [{ path: 'cursor', message: 'unknown cursor' }]);
+    throw new ValidationError('cursor was not issued by this API', [
+      { path: 'cursor', message: 'unknown cursor' },
+    ]);
   }
   return match[1]!;
 };

@@ -1,10 +1,10 @@
 // The catalog's composition root. Built once per cold start and reused by warm invocations; each
 // piece is created on first use, so a function only pays for the clients it touches.
 import { randomUUID } from 'node:crypto';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { S3Client } from '@aws-sdk/client-s3';
 import { createDb } from '@shop/db';
 import { logger, metrics } from '@shop/lambda-kit';
-import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { Redis } from 'ioredis';
 import { type CatalogService, createCatalogService } from './catalog.service';
 import { type CatalogConfig, loadCatalogConfig } from './config';
@@ -83,4 +83,6 @@ export const catalogService = /* @__PURE__ */ lazy(() => buildService(noImageSto
  * The same service with S3 wired in, for the two image routes only: the S3 client is large, and
  * leaving it out keeps the read functions' bundles small and their cold starts short.
  */
-export const catalogServiceWithImages = /* @__PURE__ */ lazy(() => buildService(lazy(() => createImageStorage(config()))));
+export const catalogServiceWithImages = /* @__PURE__ */ lazy(() =>
+  buildService(lazy(() => createImageStorage(config()))),
+);

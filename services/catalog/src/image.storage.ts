@@ -17,7 +17,11 @@ export interface ImageStorage {
 
 export const UPLOAD_URL_TTL_SECONDS = 300;
 
-export const createS3ImageStorage = (s3: S3Client, bucket: string, now: () => Date = () => new Date()): ImageStorage => ({
+export const createS3ImageStorage = (
+  s3: S3Client,
+  bucket: string,
+  now: () => Date = () => new Date(),
+): ImageStorage => ({
   async presignUpload({ key, contentType, contentLength }) {
     // Content type and length are signed: the upload must match what the admin declared.
     const command = new PutObjectCommand({

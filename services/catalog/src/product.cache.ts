@@ -103,7 +103,12 @@ export const createRedisProductCache = (redis: Redis, options: RedisProductCache
         const pipeline = client.pipeline() as ReturnType<Redis['pipeline']> & {
           setIfNotOlder(key: string, version: number, json: string, ttl: number): unknown;
         };
-        pipeline.setIfNotOlder(PRODUCT_KEY(product.id), product.version, JSON.stringify(product), options.productTtlSeconds);
+        pipeline.setIfNotOlder(
+          PRODUCT_KEY(product.id),
+          product.version,
+          JSON.stringify(product),
+          options.productTtlSeconds,
+        );
         pipeline.incr(LIST_GENERATION_KEY);
         const results = await pipeline.exec();
         const failed = results?.find(([error]) => error !== null);

@@ -60,7 +60,10 @@ export const toProduct = (row: ProductRow, assetsPublicUrl: string): Product => 
 const escapeLike = (text: string): string => text.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 /** One round trip: fetches `limit + 1` rows to know whether another page follows. */
-export const findProducts = async (db: Db, filter: ProductFilter): Promise<{ rows: ProductRow[]; more: boolean }> => {
+export const findProducts = async (
+  db: Db,
+  filter: ProductFilter,
+): Promise<{ rows: ProductRow[]; more: boolean }> => {
   let query = db.selectFrom('products').selectAll().where('status', '=', filter.status);
   if (filter.category !== undefined) query = query.where('category', '=', filter.category);
   if (filter.q !== undefined) {
@@ -126,7 +129,10 @@ export const updateProduct = async (
 };
 
 /** One round trip; archiving twice is a no-op that still reports the product. */
-export const archiveProduct = async (db: Db, id: string): Promise<{ row: ProductRow; changed: boolean } | undefined> => {
+export const archiveProduct = async (
+  db: Db,
+  id: string,
+): Promise<{ row: ProductRow; changed: boolean } | undefined> => {
   const changed = await db
     .updateTable('products')
     .set((eb) => ({ status: 'archived', version: eb('version', '+', 1), updated_at: sql<Date>`now()` }))
@@ -177,6 +183,11 @@ export const recordStockAdjustment = async (
 export const appendToOutbox = async (db: Db, event: StockChanged): Promise<void> => {
   await db
     .insertInto('outbox')
-    .values({ id: event.id, partition_key: event.productId, type: event.type, payload: JSON.stringify(event) })
+    .values({
+      id: event.id,
+      partition_key: event.productId,
+      type: event.type,
+      payload: JSON.stringify(event),
+    })
     .execute();
 };

@@ -47,18 +47,18 @@ export const updateProductBody = z
     price: z.optional(moneySchema),
     lowStockThreshold: z.optional(stockLevel),
     images: z.optional(
-      z
-        .array(z.string().check(z.minLength(1), z.maxLength(300)))
-        .check(
-          z.maxLength(PRODUCT_LIMITS.maxImages),
-          z.refine((keys) => new Set(keys).size === keys.length, 'must not repeat a key'),
-        ),
+      z.array(z.string().check(z.minLength(1), z.maxLength(300))).check(
+        z.maxLength(PRODUCT_LIMITS.maxImages),
+        z.refine((keys) => new Set(keys).size === keys.length, 'must not repeat a key'),
+      ),
     ),
   })
   .check(z.refine((body) => Object.keys(body).length > 0, 'at least one field must change'));
 
 export const stockAdjustmentBody = z.strictObject({
-  delta: intBetween(-MAX_STOCK_DELTA, MAX_STOCK_DELTA).check(z.refine((delta) => delta !== 0, 'must not be 0')),
+  delta: intBetween(-MAX_STOCK_DELTA, MAX_STOCK_DELTA).check(
+    z.refine((delta) => delta !== 0, 'must not be 0'),
+  ),
   reason: z.enum(STOCK_ADJUSTMENT_REASONS),
   note: z.optional(z.string().check(z.maxLength(500))),
 });

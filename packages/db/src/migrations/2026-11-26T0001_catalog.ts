@@ -45,7 +45,9 @@ export async function up(db: Kysely<any>): Promise<void> {
       new_stock integer not null,
       created_at timestamptz not null default now()
     )`.execute(db);
-  await sql`create index stock_adjustments_product on stock_adjustments (product_id, created_at desc)`.execute(db);
+  await sql`create index stock_adjustments_product on stock_adjustments (product_id, created_at desc)`.execute(
+    db,
+  );
 
   await sql`
     create table outbox (

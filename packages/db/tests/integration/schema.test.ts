@@ -1,8 +1,7 @@
 // The schema's own checks back up the domain rules, whatever code writes to it.
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
-import { afterAll, describe, expect, it } from 'vitest';
-import { inject } from 'vitest';
+import { afterAll, describe, expect, inject, it } from 'vitest';
 import { createDb, isUniqueViolation } from '../../src/connection';
 import { migrateToLatest } from '../../src/migrator';
 
@@ -36,7 +35,12 @@ describe('schema', () => {
     ['an unknown status', { status: 'deleted' }],
     ['an empty name', { name: '' }],
   ])('refuses %s', async (_, overrides) => {
-    await expect(db.insertInto('products').values(row(overrides) as never).execute()).rejects.toThrow(/violates check constraint/);
+    await expect(
+      db
+        .insertInto('products')
+        .values(row(overrides) as never)
+        .execute(),
+    ).rejects.toThrow(/violates check constraint/);
   });
 
   it('keeps skus unique and names the constraint', async () => {
@@ -53,6 +57,8 @@ describe('schema', () => {
   it('will not let an update take stock below zero', async () => {
     const product = row({ stock: 1 });
     await db.insertInto('products').values(product).execute();
-    await expect(sql`update products set stock = stock - 2 where id = ${product.id}`.execute(db)).rejects.toThrow(/check constraint/);
+    await expect(
+      sql`update products set stock = stock - 2 where id = ${product.id}`.execute(db),
+    ).rejects.toThrow(/check constraint/);
   });
 });

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { isDatabaseUnavailable, isUniqueViolation } from '../../src/connection';
 
-const pgError = (code: string, extra: Record<string, unknown> = {}) => Object.assign(new Error('pg'), { code, ...extra });
+const pgError = (code: string, extra: Record<string, unknown> = {}) =>
+  Object.assign(new Error('pg'), { code, ...extra });
 
 describe('isDatabaseUnavailable', () => {
   it.each(['ECONNREFUSED', '57P01', '53300', '08006'])('treats %s as an outage', (code) => {

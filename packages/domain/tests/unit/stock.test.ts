@@ -16,7 +16,9 @@ describe('applyStockDelta', () => {
       expect.fail('should have thrown');
     } catch (error) {
       expect(error).toBeInstanceOf(InsufficientStockError);
-      expect((error as InsufficientStockError).details).toEqual([{ productId: 'p1', requested: 4, available: 3 }]);
+      expect((error as InsufficientStockError).details).toEqual([
+        { productId: 'p1', requested: 4, available: 3 },
+      ]);
     }
   });
 
@@ -30,7 +32,13 @@ describe('stockChanged', () => {
 
   it('derives the delta from the two stock levels', () => {
     const event = stockChanged({ ...base, previousStock: 3, newStock: 1, reason: 'order', orderId: 'o1' });
-    expect(event).toMatchObject({ type: 'StockChanged', schemaVersion: 1, delta: -2, orderId: 'o1', sku: 'SKU-1' });
+    expect(event).toMatchObject({
+      type: 'StockChanged',
+      schemaVersion: 1,
+      delta: -2,
+      orderId: 'o1',
+      sku: 'SKU-1',
+    });
   });
 
   it('leaves orderId out of admin adjustments', () => {
@@ -39,6 +47,8 @@ describe('stockChanged', () => {
   });
 
   it('refuses an order event without an order id', () => {
-    expect(() => stockChanged({ ...base, previousStock: 3, newStock: 1, reason: 'order' })).toThrow(/needs an orderId/);
+    expect(() => stockChanged({ ...base, previousStock: 3, newStock: 1, reason: 'order' })).toThrow(
+      /needs an orderId/,
+    );
   });
 });

@@ -8,7 +8,13 @@ import { viewerOf } from '../viewer';
 export const listProductsHandler = (service: () => CatalogService = catalogService) =>
   createHttpHandler({ access: 'public', query: listProductsQuery }, async (req) => {
     const page = await service().listProducts(
-      { status: req.query.status, category: req.query.category, q: req.query.q, cursor: req.query.cursor, limit: req.query.limit },
+      {
+        status: req.query.status,
+        category: req.query.category,
+        q: req.query.q,
+        cursor: req.query.cursor,
+        limit: req.query.limit,
+      },
       viewerOf(req.principal),
     );
     return ok({ items: page.items, nextCursor: page.nextCursor });

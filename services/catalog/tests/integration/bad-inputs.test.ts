@@ -11,7 +11,12 @@ let product: Product;
 
 beforeAll(async () => {
   await resetCatalog(harness);
-  const res = await invoke<Product>(h.create, { method: 'POST', path: '/products', body: newProductBody({ sku: 'BASE-1' }), claims: ADMIN });
+  const res = await invoke<Product>(h.create, {
+    method: 'POST',
+    path: '/products',
+    body: newProductBody({ sku: 'BASE-1' }),
+    claims: ADMIN,
+  });
   product = res.body;
 });
 afterAll(() => harness.close());
@@ -38,10 +43,20 @@ const at = (path: string, method: string, extra: Partial<ApiRequest> = {}): ApiR
 const writeBodyCases = (
   route: (body: unknown) => ApiRequest,
   valid: Record<string, unknown>,
-  fields: { wrongType: [string, unknown]; outOfRange: [string, unknown][]; oversized: [string, unknown][]; badEnum?: [string, unknown][] },
+  fields: {
+    wrongType: [string, unknown];
+    outOfRange: [string, unknown][];
+    oversized: [string, unknown][];
+    badEnum?: [string, unknown][];
+  },
 ): Case[] => [
   { name: 'malformed JSON', status: 400, code: 'VALIDATION_FAILED', request: () => route('{"sku": "A", ') },
-  { name: 'a JSON array instead of an object', status: 400, code: 'VALIDATION_FAILED', request: () => route('[1,2]') },
+  {
+    name: 'a JSON array instead of an object',
+    status: 400,
+    code: 'VALIDATION_FAILED',
+    request: () => route('[1,2]'),
+  },
   { name: 'JSON null', status: 400, code: 'VALIDATION_FAILED', request: () => route('null') },
   { name: 'an empty body', status: 400, code: 'VALIDATION_FAILED', request: () => route('') },
   {
@@ -85,7 +100,12 @@ const writeBodyCases = (
       paths: [f[0]],
     }),
   ),
-  { name: 'a body over 1 MiB', status: 413, code: 'PAYLOAD_TOO_LARGE', request: () => route({ ...valid, note: huge, name: huge }) },
+  {
+    name: 'a body over 1 MiB',
+    status: 413,
+    code: 'PAYLOAD_TOO_LARGE',
+    request: () => route({ ...valid, note: huge, name: huge }),
+  },
 ];
 
 /** `set(['price.amount', 5])` -> `{ price: { amount: 5, currency: 'USD' } }` (merged into valid nested objects). */
@@ -105,8 +125,18 @@ const malformedIdCases = (route: (id: string) => ApiRequest): Case[] =>
   }));
 
 const accessCases = (route: () => ApiRequest): Case[] => [
-  { name: 'no token', status: 401, code: 'UNAUTHORIZED', request: () => ({ ...route(), claims: undefined }) as ApiRequest },
-  { name: 'a customer token', status: 403, code: 'FORBIDDEN', request: () => ({ ...route(), claims: CUSTOMER }) },
+  {
+    name: 'no token',
+    status: 401,
+    code: 'UNAUTHORIZED',
+    request: () => ({ ...route(), claims: undefined }) as ApiRequest,
+  },
+  {
+    name: 'a customer token',
+    status: 403,
+    code: 'FORBIDDEN',
+    request: () => ({ ...route(), claims: CUSTOMER }),
+  },
 ];
 
 const validProduct = { sku: 'NEW-1', name: 'New', category: 'c', price: { amount: 100, currency: 'USD' } };
@@ -140,10 +170,33 @@ const routes: { route: string; handler: () => Handler; cases: Case[] }[] = [
         ],
         badEnum: [['price.currency', 'EUR']],
       }),
-      { name: 'a sku with spaces', status: 400, code: 'VALIDATION_FAILED', request: () => createRoute({ ...validProduct, sku: 'A B' }), paths: ['sku'] },
-      { name: 'a missing name', status: 400, code: 'VALIDATION_FAILED', request: () => createRoute({ ...validProduct, name: undefined }), paths: ['name'] },
-      { name: 'a blank name', status: 400, code: 'VALIDATION_FAILED', request: () => createRoute({ ...validProduct, name: '   ' }), paths: ['name'] },
-      { name: 'a duplicate sku', status: 409, code: 'CONFLICT', request: () => createRoute({ ...validProduct, sku: 'BASE-1' }) },
+      {
+        name: 'a sku with spaces',
+        status: 400,
+        code: 'VALIDATION_FAILED',
+        request: () => createRoute({ ...validProduct, sku: 'A B' }),
+        paths: ['sku'],
+      },
+      {
+        name: 'a missing name',
+        status: 400,
+        code: 'VALIDATION_FAILED',
+        request: () => createRoute({ ...validProduct, name: undefined }),
+        paths: ['name'],
+      },
+      {
+        name: 'a blank name',
+        status: 400,
+        code: 'VALIDATION_FAILED',
+        request: () => createRoute({ ...validProduct, name: '   ' }),
+        paths: ['name'],
+      },
+      {
+        name: 'a duplicate sku',
+        status: 409,
+        code: 'CONFLICT',
+        request: () => createRoute({ ...validProduct, sku: 'BASE-1' }),
+      },
       ...accessCases(() => createRoute(validProduct)),
     ],
   },
@@ -151,24 +204,61 @@ const routes: { route: string; handler: () => Handler; cases: Case[] }[] = [
     route: 'PATCH /products/{id}',
     handler: () => h.update,
     cases: [
-      ...writeBodyCases((body) => patchRoute(body), { name: 'Renamed' }, {
-        wrongType: ['lowStockThreshold', 'five'],
-        outOfRange: [
-          ['price.amount', -5],
-          ['lowStockThreshold', -1],
-        ],
-        oversized: [
-          ['name', 'n'.repeat(201)],
-          ['description', 'd'.repeat(5001)],
-        ],
-      }),
+      ...writeBodyCases(
+        (body) => patchRoute(body),
+        { name: 'Renamed' },
+        {
+          wrongType: ['lowStockThreshold', 'five'],
+          outOfRange: [
+            ['price.amount', -5],
+            ['lowStockThreshold', -1],
+          ],
+          oversized: [
+            ['name', 'n'.repeat(201)],
+            ['description', 'd'.repeat(5001)],
+          ],
+        },
+      ),
       { name: 'an empty object', status: 400, code: 'VALIDATION_FAILED', request: () => patchRoute({}) },
-      { name: 'a change of sku (immutable)', status: 400, code: 'VALIDATION_FAILED', request: () => patchRoute({ sku: 'OTHER' }), paths: ['sku'] },
-      { name: 'a change of stock (use stock adjustments)', status: 400, code: 'VALIDATION_FAILED', request: () => patchRoute({ stock: 99 }), paths: ['stock'] },
-      { name: 'image keys of another product', status: 400, code: 'VALIDATION_FAILED', request: () => patchRoute({ images: ['products/other/x.png'] }), paths: ['images.0'] },
-      { name: 'a malformed If-Match', status: 400, code: 'VALIDATION_FAILED', request: () => ({ ...patchRoute({ name: 'x' }), headers: { 'if-match': 'v1' } }) },
-      { name: 'a stale If-Match', status: 412, code: 'PRECONDITION_FAILED', request: () => ({ ...patchRoute({ name: 'x' }), headers: { 'if-match': '"999"' } }) },
-      { name: 'an unknown product', status: 404, code: 'NOT_FOUND', request: () => patchRoute({ name: 'x' }, '6f1c1d7e-8d0b-4a43-9d7b-2b7a8c3e4f50') },
+      {
+        name: 'a change of sku (immutable)',
+        status: 400,
+        code: 'VALIDATION_FAILED',
+        request: () => patchRoute({ sku: 'OTHER' }),
+        paths: ['sku'],
+      },
+      {
+        name: 'a change of stock (use stock adjustments)',
+        status: 400,
+        code: 'VALIDATION_FAILED',
+        request: () => patchRoute({ stock: 99 }),
+        paths: ['stock'],
+      },
+      {
+        name: 'image keys of another product',
+        status: 400,
+        code: 'VALIDATION_FAILED',
+        request: () => patchRoute({ images: ['products/other/x.png'] }),
+        paths: ['images.0'],
+      },
+      {
+        name: 'a malformed If-Match',
+        status: 400,
+        code: 'VALIDATION_FAILED',
+        request: () => ({ ...patchRoute({ name: 'x' }), headers: { 'if-match': 'v1' } }),
+      },
+      {
+        name: 'a stale If-Match',
+        status: 412,
+        code: 'PRECONDITION_FAILED',
+        request: () => ({ ...patchRoute({ name: 'x' }), headers: { 'if-match': '"999"' } }),
+      },
+      {
+        name: 'an unknown product',
+        status: 404,
+        code: 'NOT_FOUND',
+        request: () => patchRoute({ name: 'x' }, '6f1c1d7e-8d0b-4a43-9d7b-2b7a8c3e4f50'),
+      },
       ...malformedIdCases((bad) => patchRoute({ name: 'x' }, bad)),
       ...accessCases(() => patchRoute({ name: 'x' })),
     ],
@@ -185,22 +275,36 @@ const routes: { route: string; handler: () => Handler; cases: Case[] }[] = [
     route: 'POST /products/{id}/stock-adjustments',
     handler: () => h.adjustStock,
     cases: [
-      ...writeBodyCases((body) => adjustRoute(body), { delta: 5, reason: 'restock' }, {
-        wrongType: ['delta', '5'],
-        outOfRange: [
-          ['delta', 0],
-          ['delta', 1.5],
-          ['delta', 1_000_001],
-          ['delta', -1_000_001],
-        ],
-        oversized: [['note', 'n'.repeat(501)]],
-        badEnum: [
-          ['reason', 'theft'],
-          ['reason', 'order'],
-        ],
-      }),
-      { name: 'more removed than in stock', status: 409, code: 'INSUFFICIENT_STOCK', request: () => adjustRoute({ delta: -1000, reason: 'damage' }) },
-      { name: 'an unknown product', status: 404, code: 'NOT_FOUND', request: () => adjustRoute({ delta: 1, reason: 'restock' }, '6f1c1d7e-8d0b-4a43-9d7b-2b7a8c3e4f50') },
+      ...writeBodyCases(
+        (body) => adjustRoute(body),
+        { delta: 5, reason: 'restock' },
+        {
+          wrongType: ['delta', '5'],
+          outOfRange: [
+            ['delta', 0],
+            ['delta', 1.5],
+            ['delta', 1_000_001],
+            ['delta', -1_000_001],
+          ],
+          oversized: [['note', 'n'.repeat(501)]],
+          badEnum: [
+            ['reason', 'theft'],
+            ['reason', 'order'],
+          ],
+        },
+      ),
+      {
+        name: 'more removed than in stock',
+        status: 409,
+        code: 'INSUFFICIENT_STOCK',
+        request: () => adjustRoute({ delta: -1000, reason: 'damage' }),
+      },
+      {
+        name: 'an unknown product',
+        status: 404,
+        code: 'NOT_FOUND',
+        request: () => adjustRoute({ delta: 1, reason: 'restock' }, '6f1c1d7e-8d0b-4a43-9d7b-2b7a8c3e4f50'),
+      },
       ...malformedIdCases((bad) => adjustRoute({ delta: 1, reason: 'restock' }, bad)),
       ...accessCases(() => adjustRoute({ delta: 1, reason: 'restock' })),
     ],
@@ -209,16 +313,26 @@ const routes: { route: string; handler: () => Handler; cases: Case[] }[] = [
     route: 'POST /products/{id}/image-uploads',
     handler: () => h.imageUpload,
     cases: [
-      ...writeBodyCases((body) => uploadRoute(body), { contentType: 'image/png', contentLength: 10 }, {
-        wrongType: ['contentLength', '10'],
-        outOfRange: [
-          ['contentLength', 0],
-          ['contentLength', 5_242_881],
-        ],
-        oversized: [['contentType', `image/${'p'.repeat(300)}`]],
-        badEnum: [['contentType', 'image/gif']],
-      }),
-      { name: 'an unknown product', status: 404, code: 'NOT_FOUND', request: () => uploadRoute({ contentType: 'image/png', contentLength: 1 }, '6f1c1d7e-8d0b-4a43-9d7b-2b7a8c3e4f50') },
+      ...writeBodyCases(
+        (body) => uploadRoute(body),
+        { contentType: 'image/png', contentLength: 10 },
+        {
+          wrongType: ['contentLength', '10'],
+          outOfRange: [
+            ['contentLength', 0],
+            ['contentLength', 5_242_881],
+          ],
+          oversized: [['contentType', `image/${'p'.repeat(300)}`]],
+          badEnum: [['contentType', 'image/gif']],
+        },
+      ),
+      {
+        name: 'an unknown product',
+        status: 404,
+        code: 'NOT_FOUND',
+        request: () =>
+          uploadRoute({ contentType: 'image/png', contentLength: 1 }, '6f1c1d7e-8d0b-4a43-9d7b-2b7a8c3e4f50'),
+      },
       ...malformedIdCases((bad) => uploadRoute({ contentType: 'image/png', contentLength: 1 }, bad)),
       ...accessCases(() => uploadRoute({ contentType: 'image/png', contentLength: 1 })),
     ],
@@ -226,7 +340,11 @@ const routes: { route: string; handler: () => Handler; cases: Case[] }[] = [
   {
     route: 'GET /products/{id}',
     handler: () => h.get,
-    cases: malformedIdCases((bad) => ({ method: 'GET', path: `/products/${bad}`, pathParameters: { id: bad } })),
+    cases: malformedIdCases((bad) => ({
+      method: 'GET',
+      path: `/products/${bad}`,
+      pathParameters: { id: bad },
+    })),
   },
   {
     route: 'GET /products',
@@ -241,7 +359,12 @@ const routes: { route: string; handler: () => Handler; cases: Case[] }[] = [
           paths: ['limit'],
         }),
       ),
-      ...['garbage', Buffer.from('p1.abc').toString('base64url'), Buffer.from('p2.5').toString('base64url'), '%%%'].map(
+      ...[
+        'garbage',
+        Buffer.from('p1.abc').toString('base64url'),
+        Buffer.from('p2.5').toString('base64url'),
+        '%%%',
+      ].map(
         (cursor): Case => ({
           name: `a cursor the API never issued (${cursor})`,
           status: 400,
@@ -250,22 +373,45 @@ const routes: { route: string; handler: () => Handler; cases: Case[] }[] = [
           paths: ['cursor'],
         }),
       ),
-      { name: 'an unknown status', status: 400, code: 'VALIDATION_FAILED', request: () => ({ method: 'GET', path: '/products', query: { status: 'deleted' } }), paths: ['status'] },
-      { name: 'an oversized category', status: 400, code: 'VALIDATION_FAILED', request: () => ({ method: 'GET', path: '/products', query: { category: 'c'.repeat(65) } }), paths: ['category'] },
-      { name: 'status=archived without admin', status: 403, code: 'FORBIDDEN', request: () => ({ method: 'GET', path: '/products', query: { status: 'archived' } }) },
+      {
+        name: 'an unknown status',
+        status: 400,
+        code: 'VALIDATION_FAILED',
+        request: () => ({ method: 'GET', path: '/products', query: { status: 'deleted' } }),
+        paths: ['status'],
+      },
+      {
+        name: 'an oversized category',
+        status: 400,
+        code: 'VALIDATION_FAILED',
+        request: () => ({ method: 'GET', path: '/products', query: { category: 'c'.repeat(65) } }),
+        paths: ['category'],
+      },
+      {
+        name: 'status=archived without admin',
+        status: 403,
+        code: 'FORBIDDEN',
+        request: () => ({ method: 'GET', path: '/products', query: { status: 'archived' } }),
+      },
     ],
   },
 ];
 
 describe.each(routes)('$route', ({ handler, cases }) => {
-  it.each(cases)('answers $status $code to $name and changes nothing', async ({ request, status, code, paths }) => {
-    const before = await snapshot(harness.db);
-    const res = await invoke<{ error: { code: string; message: string; details?: { path: string }[] } }>(handler(), request());
-    expect(res.statusCode).toBe(status);
-    expect(res.body.error.code).toBe(code);
-    expect(res.body.error.message).toEqual(expect.any(String));
-    expect(res.rawBody).not.toMatch(/at \w+ \(|node_modules|select |insert |update /i);
-    if (paths) expect(res.body.error.details?.map((d) => d.path)).toEqual(expect.arrayContaining(paths));
-    expect(await snapshot(harness.db)).toEqual(before);
-  });
+  it.each(cases)(
+    'answers $status $code to $name and changes nothing',
+    async ({ request, status, code, paths }) => {
+      const before = await snapshot(harness.db);
+      const res = await invoke<{ error: { code: string; message: string; details?: { path: string }[] } }>(
+        handler(),
+        request(),
+      );
+      expect(res.statusCode).toBe(status);
+      expect(res.body.error.code).toBe(code);
+      expect(res.body.error.message).toEqual(expect.any(String));
+      expect(res.rawBody).not.toMatch(/at \w+ \(|node_modules|select |insert |update /i);
+      if (paths) expect(res.body.error.details?.map((d) => d.path)).toEqual(expect.arrayContaining(paths));
+      expect(await snapshot(harness.db)).toEqual(before);
+    },
+  );
 });

@@ -5,8 +5,7 @@ import { createServer } from 'node:net';
 import type { Product } from '@shop/domain';
 import { invoke } from '@shop/lambda-kit/testing';
 import { Redis } from 'ioredis';
-import { afterAll, beforeEach, describe, expect, it } from 'vitest';
-import { inject } from 'vitest';
+import { afterAll, beforeEach, describe, expect, inject, it } from 'vitest';
 import { ADMIN, createHarness, type Harness, newProductBody, resetCatalog } from '../support/harness';
 
 const harness = createHarness();
@@ -16,11 +15,22 @@ afterAll(() => harness.close());
 beforeEach(() => resetCatalog(harness));
 
 const create = async (target: Harness = harness, overrides: Record<string, unknown> = {}) =>
-  (await invoke<Product>(target.handlers.create, { method: 'POST', path: '/products', body: newProductBody(overrides), claims: ADMIN })).body;
+  (
+    await invoke<Product>(target.handlers.create, {
+      method: 'POST',
+      path: '/products',
+      body: newProductBody(overrides),
+      claims: ADMIN,
+    })
+  ).body;
 const get = (id: string, target: Harness = harness) =>
   invoke<Product>(target.handlers.get, { method: 'GET', path: `/products/${id}`, pathParameters: { id } });
 const list = (query: Record<string, string> = {}) =>
-  invoke<{ items: Product[]; nextCursor: string | null }>(h.list, { method: 'GET', path: '/products', query });
+  invoke<{ items: Product[]; nextCursor: string | null }>(h.list, {
+    method: 'GET',
+    path: '/products',
+    query,
+  });
 
 describe('product cache', () => {
   it('serves a repeated read from Redis without touching the database', async () => {
@@ -39,7 +49,13 @@ describe('product cache', () => {
     await get(product.id);
     await list();
 
-    await invoke(h.update, { method: 'PATCH', path: `/products/${product.id}`, pathParameters: { id: product.id }, body: { name: 'Renamed' }, claims: ADMIN });
+    await invoke(h.update, {
+      method: 'PATCH',
+      path: `/products/${product.id}`,
+      pathParameters: { id: product.id },
+      body: { name: 'Renamed' },
+      claims: ADMIN,
+    });
     expect((await get(product.id)).body.name).toBe('Renamed');
     expect((await list()).body.items[0]!.name).toBe('Renamed');
 
@@ -53,7 +69,12 @@ describe('product cache', () => {
     expect((await get(product.id)).body.stock).toBe(3);
     expect((await list()).body.items[0]!.stock).toBe(3);
 
-    await invoke(h.archive, { method: 'DELETE', path: `/products/${product.id}`, pathParameters: { id: product.id }, claims: ADMIN });
+    await invoke(h.archive, {
+      method: 'DELETE',
+      path: `/products/${product.id}`,
+      pathParameters: { id: product.id },
+      claims: ADMIN,
+    });
     expect((await get(product.id)).statusCode).toBe(404);
     expect((await list()).body.items).toEqual([]);
   });
@@ -103,11 +124,30 @@ describe('when Redis goes away', () => {
     });
 
   const startRedis = async (port: number): Promise<ChildProcess> => {
-    const child = spawn(inject('redisServerBin'), ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--enable-debug-command', 'yes'], {
-      stdio: 'ignore',
-    });
+    const child = spawn(
+      inject('redisServerBin'),
+      [
+        '--port',
+        String(port),
+        '--bind',
+        '127.0.0.1',
+        '--save',
+        '',
+        '--appendonly',
+        'no',
+        '--enable-debug-command',
+        'yes',
+      ],
+      {
+        stdio: 'ignore',
+      },
+    );
     for (let attempt = 0; attempt < 200; attempt += 1) {
-      const probe = new Redis(port, '127.0.0.1', { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+      const probe = new Redis(port, '127.0.0.1', {
+        lazyConnect: true,
+        maxRetriesPerRequest: 0,
+        retryStrategy: () => null,
+      });
       probe.on('error', () => {});
       const up = await probe.connect().then(
         () => probe.ping().then(() => true),
@@ -141,7 +181,10 @@ describe('when Redis goes away', () => {
         expect(res.statusCode).toBe(200);
         expect(res.body.id).toBe(product.id);
       }
-      const listed = await invoke<{ items: Product[] }>(isolated.handlers.list, { method: 'GET', path: '/products' });
+      const listed = await invoke<{ items: Product[] }>(isolated.handlers.list, {
+        method: 'GET',
+        path: '/products',
+      });
       expect(listed.statusCode).toBe(200);
       expect(listed.body.items.map((p) => p.id)).toContain(product.id);
       expect(isolated.readerQueries() - queriesBefore).toBe(4);
@@ -182,9 +225,13 @@ describe('when Redis is slow', () => {
         server.close(() => resolve(p));
       });
     });
-    const redis = spawn(inject('redisServerBin'), ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--enable-debug-command', 'yes'], {
-      stdio: 'ignore',
-    });
+    const redis = spawn(
+      inject('redisServerBin'),
+      ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--enable-debug-command', 'yes'],
+      {
+        stdio: 'ignore',
+      },
+    );
     const admin = new Redis(port, '127.0.0.1', { retryStrategy: () => 25 });
     admin.on('error', () => {});
     await admin.ping();

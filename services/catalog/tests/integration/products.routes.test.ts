@@ -10,13 +10,23 @@ afterAll(() => harness.close());
 beforeEach(() => resetCatalog(harness));
 
 const create = async (overrides: Record<string, unknown> = {}) => {
-  const res = await invoke<Product>(h.create, { method: 'POST', path: '/products', body: newProductBody(overrides), claims: ADMIN });
+  const res = await invoke<Product>(h.create, {
+    method: 'POST',
+    path: '/products',
+    body: newProductBody(overrides),
+    claims: ADMIN,
+  });
   expect(res.statusCode).toBe(201);
   return res.body;
 };
 
 const get = (id: string, claims?: Record<string, unknown>) =>
-  invoke<Product>(h.get, { method: 'GET', path: `/products/${id}`, pathParameters: { id }, ...(claims ? { claims } : {}) });
+  invoke<Product>(h.get, {
+    method: 'GET',
+    path: `/products/${id}`,
+    pathParameters: { id },
+    ...(claims ? { claims } : {}),
+  });
 
 const list = (query: Record<string, string> = {}, claims?: Record<string, unknown>) =>
   invoke<{ items: Product[]; nextCursor: string | null }>(h.list, {
@@ -31,7 +41,12 @@ describe('POST /products', () => {
     const res = await invoke<Product>(h.create, {
       method: 'POST',
       path: '/products',
-      body: { sku: 'MUG-BLUE', name: 'Blue mug', category: 'kitchen', price: { amount: 1299, currency: 'USD' } },
+      body: {
+        sku: 'MUG-BLUE',
+        name: 'Blue mug',
+        category: 'kitchen',
+        price: { amount: 1299, currency: 'USD' },
+      },
       claims: ADMIN,
     });
     expect(res.statusCode).toBe(201);
@@ -52,7 +67,12 @@ describe('POST /products', () => {
 
   it('answers 409 CONFLICT for a duplicate sku and keeps the first product', async () => {
     const first = await create({ sku: 'DUP-1' });
-    const res = await invoke(h.create, { method: 'POST', path: '/products', body: newProductBody({ sku: 'DUP-1' }), claims: ADMIN });
+    const res = await invoke(h.create, {
+      method: 'POST',
+      path: '/products',
+      body: newProductBody({ sku: 'DUP-1' }),
+      claims: ADMIN,
+    });
     expect(res.statusCode).toBe(409);
     expect(res.body).toMatchObject({ error: { code: 'CONFLICT' } });
     const rows = await harness.db.selectFrom('products').select('id').execute();
@@ -64,7 +84,13 @@ describe('POST /products', () => {
     const events = await harness.db.selectFrom('outbox').selectAll().execute();
     expect(events).toHaveLength(1);
     expect(events[0]!.partition_key).toBe(product.id);
-    expect(events[0]!.payload).toMatchObject({ type: 'StockChanged', previousStock: 0, newStock: 7, delta: 7, reason: 'restock' });
+    expect(events[0]!.payload).toMatchObject({
+      type: 'StockChanged',
+      previousStock: 0,
+      newStock: 7,
+      delta: 7,
+      reason: 'restock',
+    });
   });
 
   it('stores strings that look like SQL injection literally', async () => {
@@ -74,7 +100,7 @@ describe('POST /products', () => {
     const read = await get(product.id);
     expect(read.body.name).toBe(name);
     expect(read.body.description).toBe(description);
-    const found = await list({ q: "DROP TABLE products;--" });
+    const found = await list({ q: 'DROP TABLE products;--' });
     expect(found.body.items.map((p) => p.id)).toEqual([product.id]);
     const noMatch = await list({ q: "' OR 1=1 --" });
     expect(noMatch.body.items).toEqual([]);
@@ -115,7 +141,9 @@ describe('GET /products', () => {
     const first = await list({ limit: '2' });
     const second = await list({ limit: '2', cursor: first.body.nextCursor! });
     const third = await list({ limit: '2', cursor: second.body.nextCursor! });
-    expect([...first.body.items, ...second.body.items, ...third.body.items].map((p) => p.id)).toEqual(made.reverse());
+    expect([...first.body.items, ...second.body.items, ...third.body.items].map((p) => p.id)).toEqual(
+      made.reverse(),
+    );
     expect(third.body.nextCursor).toBeNull();
   });
 
@@ -129,14 +157,30 @@ describe('GET /products', () => {
 
 describe('PATCH /products/{id}', () => {
   const patch = (id: string, body: unknown, headers: Record<string, string> = {}) =>
-    invoke<Product>(h.update, { method: 'PATCH', path: `/products/${id}`, pathParameters: { id }, body, headers, claims: ADMIN });
+    invoke<Product>(h.update, {
+      method: 'PATCH',
+      path: `/products/${id}`,
+      pathParameters: { id },
+      body,
+      headers,
+      claims: ADMIN,
+    });
 
   it('changes the given fields, bumps the version and keeps the rest', async () => {
     const product = await create({ name: 'Old name' });
-    const res = await patch(product.id, { name: 'New name', price: { amount: 2500, currency: 'USD' } }, { 'if-match': '"1"' });
+    const res = await patch(
+      product.id,
+      { name: 'New name', price: { amount: 2500, currency: 'USD' } },
+      { 'if-match': '"1"' },
+    );
     expect(res.statusCode).toBe(200);
     expect(res.headers.etag).toBe('"2"');
-    expect(res.body).toMatchObject({ name: 'New name', price: { amount: 2500 }, sku: product.sku, version: 2 });
+    expect(res.body).toMatchObject({
+      name: 'New name',
+      price: { amount: 2500 },
+      sku: product.sku,
+      version: 2,
+    });
     expect((await get(product.id)).body.name).toBe('New name');
   });
 
@@ -212,7 +256,13 @@ describe('POST /products/{id}/stock-adjustments', () => {
     });
     expect(event!.id).toBe((event!.payload as { id: string }).id);
     const [audit] = await harness.db.selectFrom('stock_adjustments').selectAll().execute();
-    expect(audit).toMatchObject({ delta: 10, reason: 'restock', note: 'delivery 42', actor: ADMIN.sub, new_stock: 13 });
+    expect(audit).toMatchObject({
+      delta: 10,
+      reason: 'restock',
+      note: 'delivery 42',
+      actor: ADMIN.sub,
+      new_stock: 13,
+    });
     expect((await get(product.id)).body).toMatchObject({ stock: 13, version: 2 });
   });
 
@@ -231,38 +281,53 @@ describe('POST /products/{id}/stock-adjustments', () => {
 
   it('never lets concurrent removals take the stock below zero', async () => {
     const product = await create({ stock: 5 });
-    const results = await Promise.all(Array.from({ length: 12 }, () => adjust(product.id, { delta: -1, reason: 'damage' })));
+    const results = await Promise.all(
+      Array.from({ length: 12 }, () => adjust(product.id, { delta: -1, reason: 'damage' })),
+    );
     expect(results.filter((r) => r.statusCode === 200)).toHaveLength(5);
     expect(results.filter((r) => r.statusCode === 409)).toHaveLength(7);
     expect((await get(product.id, ADMIN)).body.stock).toBe(0);
-    const deltas = await harness.db.selectFrom('outbox').select('payload').where('partition_key', '=', product.id).execute();
+    const deltas = await harness.db
+      .selectFrom('outbox')
+      .select('payload')
+      .where('partition_key', '=', product.id)
+      .execute();
     expect(deltas.reduce((sum, e) => sum + (e.payload as { delta: number }).delta, 0)).toBe(0);
   });
 
   it('answers 404 for an unknown product', async () => {
-    expect((await adjust('6f1c1d7e-8d0b-4a43-9d7b-2b7a8c3e4f50', { delta: 1, reason: 'restock' })).statusCode).toBe(404);
+    expect(
+      (await adjust('6f1c1d7e-8d0b-4a43-9d7b-2b7a8c3e4f50', { delta: 1, reason: 'restock' })).statusCode,
+    ).toBe(404);
   });
 });
 
 describe('POST /products/{id}/image-uploads', () => {
   it('returns a presigned PUT that uploads to the assets bucket, and PATCH attaches the uploaded key', async () => {
     const product = await create();
-    const res = await invoke<{ uploadUrl: string; method: string; headers: Record<string, string>; key: string; expiresAt: string }>(
-      h.imageUpload,
-      {
-        method: 'POST',
-        path: `/products/${product.id}/image-uploads`,
-        pathParameters: { id: product.id },
-        body: { contentType: 'image/png', contentLength: 4 },
-        claims: ADMIN,
-      },
-    );
+    const res = await invoke<{
+      uploadUrl: string;
+      method: string;
+      headers: Record<string, string>;
+      key: string;
+      expiresAt: string;
+    }>(h.imageUpload, {
+      method: 'POST',
+      path: `/products/${product.id}/image-uploads`,
+      pathParameters: { id: product.id },
+      body: { contentType: 'image/png', contentLength: 4 },
+      claims: ADMIN,
+    });
     expect(res.statusCode).toBe(201);
     expect(res.body.method).toBe('PUT');
     expect(res.body.key).toMatch(new RegExp(`^products/${product.id}/[0-9a-f-]{36}\\.png$`));
     expect(Date.parse(res.body.expiresAt)).toBeGreaterThan(Date.now());
 
-    const upload = await fetch(res.body.uploadUrl, { method: 'PUT', headers: res.body.headers, body: new Uint8Array([1, 2, 3, 4]) });
+    const upload = await fetch(res.body.uploadUrl, {
+      method: 'PUT',
+      headers: res.body.headers,
+      body: new Uint8Array([1, 2, 3, 4]),
+    });
     expect(upload.status).toBe(200);
 
     const attached = await invoke<Product>(h.update, {

@@ -34,7 +34,13 @@ describe('catalog config', () => {
 
   it('uses the Aurora endpoints with IAM auth on AWS', () => {
     const config = loadCatalogConfig(aws);
-    expect(config.reader).toEqual({ host: 'reader.example', port: 5432, database: 'shop', user: 'catalog', region: 'eu-west-1' });
+    expect(config.reader).toEqual({
+      host: 'reader.example',
+      port: 5432,
+      database: 'shop',
+      user: 'catalog',
+      region: 'eu-west-1',
+    });
     expect(config.s3Endpoint).toBeUndefined();
   });
 

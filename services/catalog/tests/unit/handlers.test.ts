@@ -34,7 +34,12 @@ describe('get-product', () => {
   it('tells the service whether the caller is an admin and sets the ETag', async () => {
     const getProduct = vi.fn().mockResolvedValue(product);
     const handler = getProductHandler(fakeService({ getProduct }));
-    const res = await invoke(handler, { method: 'GET', path: `/products/${id}`, pathParameters: { id }, claims: admin });
+    const res = await invoke(handler, {
+      method: 'GET',
+      path: `/products/${id}`,
+      pathParameters: { id },
+      claims: admin,
+    });
     expect(getProduct).toHaveBeenCalledWith(id, { isAdmin: true });
     expect(res.statusCode).toBe(200);
     expect(res.headers.etag).toBe('"3"');
@@ -42,14 +47,23 @@ describe('get-product', () => {
 
   it('treats an anonymous caller as a non-admin', async () => {
     const getProduct = vi.fn().mockResolvedValue(product);
-    await invoke(getProductHandler(fakeService({ getProduct })), { method: 'GET', path: `/products/${id}`, pathParameters: { id } });
+    await invoke(getProductHandler(fakeService({ getProduct })), {
+      method: 'GET',
+      path: `/products/${id}`,
+      pathParameters: { id },
+    });
     expect(getProduct).toHaveBeenCalledWith(id, { isAdmin: false });
   });
 
   it('reads groups sent the way API Gateway REST sends them (one string)', async () => {
     const getProduct = vi.fn().mockResolvedValue(product);
     const claims = { sub: 'a', 'cognito:groups': 'customer,admin' };
-    await invoke(getProductHandler(fakeService({ getProduct })), { method: 'GET', path: `/products/${id}`, pathParameters: { id }, claims });
+    await invoke(getProductHandler(fakeService({ getProduct })), {
+      method: 'GET',
+      path: `/products/${id}`,
+      pathParameters: { id },
+      claims,
+    });
     expect(getProduct).toHaveBeenCalledWith(id, { isAdmin: true });
   });
 });
@@ -81,7 +95,15 @@ describe('create-product', () => {
       headers: { 'x-correlation-id': 'corr-1' },
     });
     expect(createProduct).toHaveBeenCalledWith(
-      { sku: 'SKU-1', name: 'Mug', category: 'kitchen', description: undefined, priceAmount: 1299, stock: 0, lowStockThreshold: 5 },
+      {
+        sku: 'SKU-1',
+        name: 'Mug',
+        category: 'kitchen',
+        description: undefined,
+        priceAmount: 1299,
+        stock: 0,
+        lowStockThreshold: 5,
+      },
       'corr-1',
     );
     expect(res.statusCode).toBe(201);
@@ -112,7 +134,11 @@ describe('update-product', () => {
       headers: { 'if-match': 'W/"3"' },
       claims: admin,
     });
-    expect(updateProduct).toHaveBeenCalledWith(id, { priceAmount: 5, imageKeys: [`products/${id}/a.png`] }, 3);
+    expect(updateProduct).toHaveBeenCalledWith(
+      id,
+      { priceAmount: 5, imageKeys: [`products/${id}/a.png`] },
+      3,
+    );
   });
 });
 
@@ -126,7 +152,12 @@ describe('adjust-stock', () => {
       body: { delta: 5, reason: 'return' },
       claims: admin,
     });
-    expect(adjustStock).toHaveBeenCalledWith(id, { delta: 5, reason: 'return', note: undefined }, 'admin-sub', expect.any(String));
+    expect(adjustStock).toHaveBeenCalledWith(
+      id,
+      { delta: 5, reason: 'return', note: undefined },
+      'admin-sub',
+      expect.any(String),
+    );
     expect(res.body).toEqual({ productId: id, stock: 9 });
   });
 });

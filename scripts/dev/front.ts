@@ -1,0 +1,181 @@
+// The local front: one base URL (http://localhost:3000) for every service, like the shared REST API
+// stage on AWS. A small reverse proxy that picks a service's serverless-offline by path prefix and
+// streams the request and the response through unchanged.
+import { randomUUID } from 'node:crypto';
+import {
+  createServer,
+  type IncomingHttpHeaders,
+  type IncomingMessage,
+  request,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
+import { LOCAL_HOST } from '../lib/ports';
+
+export interface Upstream {
+  name: string;
+  /** `/products` matches `/products`, `/products/...` and `/products?...`, not `/productsx`. */
+  prefixes: readonly string[];
+  port: number;
+}
+
+/** An answer given by the front itself, in the error shape of api.md. */
+export interface Rejection {
+  status: number;
+  code: string;
+  message: string;
+  headers?: Record<string, string>;
+}
+
+/**
+ * Runs before a request is proxied: return a Rejection to answer it at the front, or undefined
+ * to let it through (a guard may edit `req.headers`).
+ *
+ * This is where the auth issue plugs in bearer-token verification: serverless-offline decodes any
+ * JWT into the authorizer claims without checking its signature (toolchain.md), so locally the
+ * front must verify it (jose against the Cognito JWKS) and answer 401 itself.
+ */
+export type RequestGuard = (req: IncomingMessage, upstream: Upstream) => Promise<Rejection | undefined>;
+
+export interface FrontOptions {
+  port: number;
+  upstreams: readonly Upstream[];
+  guards?: readonly RequestGuard[];
+}
+
+export interface RunningFront {
+  url: string;
+  close(): Promise<void>;
+}
+
+// Headers that describe one connection, not the message (RFC 9110 7.6.1); never forwarded.
+const HOP_BY_HOP = new Set([
+  'connection',
+  'keep-alive',
+  'proxy-authenticate',
+  'proxy-authorization',
+  'proxy-connection',
+  'te',
+  'trailer',
+  'transfer-encoding',
+  'upgrade',
+]);
+
+/** The upstream whose longest prefix matches `url`'s path. */
+export function matchUpstream(url: string, upstreams: readonly Upstream[]): Upstream | undefined {
+  const path = url.split('?')[0] ?? '/';
+  let best: { upstream: Upstream; length: number } | undefined;
+  for (const upstream of upstreams) {
+    for (const prefix of upstream.prefixes) {
+      const matches = path === prefix || path.startsWith(prefix.endsWith('/') ? prefix : `${prefix}/`);
+      if (matches && prefix.length > (best?.length ?? -1)) best = { upstream, length: prefix.length };
+    }
+  }
+  return best?.upstream;
+}
+
+export function createFront(options: FrontOptions): Server {
+  return createServer((req, res) => {
+    handle(req, res, options).catch((error: unknown) => {
+      console.error('[front] unexpected error', error);
+      reject(res, { status: 500, code: 'INTERNAL', message: 'Internal error in the local front' });
+    });
+  });
+}
+
+/** Listens on 127.0.0.1:`port` (never on the network: local auth is not real auth). */
+export function startFront(options: FrontOptions): Promise<RunningFront> {
+  const server = createFront(options);
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, LOCAL_HOST, () => {
+      server.off('error', reject);
+      resolve({
+        url: `http://localhost:${options.port}`,
+        close: () =>
+          new Promise((done) => {
+            server.close(() => done());
+            server.closeAllConnections();
+          }),
+      });
+    });
+  });
+}
+
+async function handle(req: IncomingMessage, res: ServerResponse, options: FrontOptions): Promise<void> {
+  const upstream = matchUpstream(req.url ?? '/', options.upstreams);
+  if (!upstream) {
+    const path = (req.url ?? '/').split('?')[0];
+    return reject(res, { status: 404, code: 'NOT_FOUND', message: `No route for ${req.method} ${path}` });
+  }
+  for (const guard of options.guards ?? []) {
+    const rejection = await guard(req, upstream);
+    if (rejection) return reject(res, rejection);
+  }
+  proxy(req, res, upstream);
+}
+
+function proxy(req: IncomingMessage, res: ServerResponse, upstream: Upstream): void {
+  const headers: IncomingHttpHeaders = {
+    ...withoutHopByHop(req.headers),
+    'x-forwarded-for': req.socket.remoteAddress ?? LOCAL_HOST,
+    'x-forwarded-proto': 'http',
+    'x-forwarded-host': req.headers.host ?? '',
+  };
+  const upstreamRequest = request({
+    host: LOCAL_HOST,
+    port: upstream.port,
+    method: req.method,
+    path: req.url,
+    headers,
+  });
+  upstreamRequest.on('response', (upstreamResponse) => {
+    res.writeHead(upstreamResponse.statusCode ?? 502, withoutHopByHop(upstreamResponse.headers));
+    upstreamResponse.pipe(res);
+  });
+  upstreamRequest.on('error', (error: NodeJS.ErrnoException) => {
+    if (res.headersSent) {
+      res.destroy(error);
+      return;
+    }
+    if (error.code === 'ECONNREFUSED') {
+      reject(res, {
+        status: 503,
+        code: 'SERVICE_UNAVAILABLE',
+        message: `The ${upstream.name} service is not running`,
+        headers: { 'retry-after': '1' },
+      });
+    } else {
+      reject(res, {
+        status: 502,
+        code: 'BAD_GATEWAY',
+        message: `The ${upstream.name} service failed to answer`,
+      });
+    }
+  });
+  // The client went away: stop the upstream work too.
+  res.on('close', () => {
+    if (!res.writableFinished) upstreamRequest.destroy();
+  });
+  req.pipe(upstreamRequest);
+}
+
+function reject(res: ServerResponse, rejection: Rejection): void {
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  const body = JSON.stringify({ error: { code: rejection.code, message: rejection.message } });
+  res.writeHead(rejection.status, {
+    ...rejection.headers,
+    'content-type': 'application/json',
+    'content-length': Buffer.byteLength(body),
+    // Every response carries a request id (api.md), including the ones no service saw.
+    'x-request-id': randomUUID(),
+  });
+  res.end(body);
+}
+
+function withoutHopByHop(headers: IncomingHttpHeaders): IncomingHttpHeaders {
+  return Object.fromEntries(Object.entries(headers).filter(([name]) => !HOP_BY_HOP.has(name.toLowerCase())));
+}

@@ -1,0 +1,236 @@
+// `npm start`: the whole shop on one machine. PostgreSQL (embedded unless DATABASE_URL), Redis
+// when it can be had, s3rver, migrations and seed data, every service under serverless-offline,
+// and the front on http://localhost:3000. Data lives in .dev/ (SHOP_DATA_DIR) across restarts;
+// `--fresh` wipes it first. Ctrl-C stops everything this started.
+import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { migrateToLatest } from '@shop/db';
+import { findFreePort, isPortFree, LOCAL_HOST } from '../lib/ports';
+import { ensureDatabase, startEmbeddedPostgres } from '../lib/postgres';
+import { findRedisServer, pingUrl, startRedisServer } from '../lib/redis';
+import { startS3 } from '../lib/s3';
+import { type ManagedProcess, Supervisor } from '../lib/supervisor';
+import { answersHttp, StopWaiting, waitUntil } from '../lib/wait';
+import { startFront } from './front';
+import { seedCatalog } from './seed';
+import { LOCAL_SERVICES, type LocalService } from './services';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const SERVERLESS_BIN = join(ROOT, 'node_modules', '.bin', 'serverless');
+const DATABASE_NAME = 'shop';
+const ASSETS_BUCKET = 'shop-assets';
+// Preferred ports, chosen away from common defaults; any free port is used when one is taken.
+const PREFERRED_PORTS = { postgres: 54329, redis: 63799, s3: 4569 } as const;
+const SERVICE_START_TIMEOUT_MS = 180_000;
+/** The value of REDIS_URL that tells services to run with the cache disabled. */
+const REDIS_OFF = 'off';
+
+interface Stack {
+  apiUrl: string;
+  databaseUrl: string;
+  redisUrl: string;
+  s3: { endpoint: string; assetsBucket: string };
+  services: Record<string, { url: string; lambdaUrl: string }>;
+}
+
+const supervisor = new Supervisor();
+const log = (message: string) => supervisor.log('shop', message);
+
+async function main(): Promise<void> {
+  const fresh = process.argv.slice(2).includes('--fresh');
+  const dataDir = resolve(process.env.SHOP_DATA_DIR || join(ROOT, '.dev'));
+  const frontPort = Number(process.env.SHOP_PORT || 3000);
+  if (!Number.isInteger(frontPort) || frontPort < 1 || frontPort > 65_535) {
+    throw new Error(`SHOP_PORT must be a port number, got "${process.env.SHOP_PORT}"`);
+  }
+  const endpointsFile = join(dataDir, 'endpoints.json');
+
+  // Checked first so a second `npm start` fails at once instead of after starting databases.
+  if (!(await isPortFree(frontPort))) {
+    throw new Error(`port ${frontPort} is in use (another npm start?). Stop it or set SHOP_PORT.`);
+  }
+  if (fresh) wipe(dataDir);
+  mkdirSync(dataDir, { recursive: true, mode: 0o755 });
+  // A file left by a killed run must not look like readiness to whoever waits for it.
+  rmSync(endpointsFile, { force: true });
+  supervisor.defer('endpoints', async () => rmSync(endpointsFile, { force: true }));
+
+  const databaseUrl = await startDatabase(dataDir);
+  const redisUrl = await startRedis(dataDir);
+  const s3 = await startS3({
+    port: await findFreePort(PREFERRED_PORTS.s3),
+    dir: join(dataDir, 's3'),
+    bucket: ASSETS_BUCKET,
+    supervisor,
+  });
+
+  const applied = await migrateToLatest(databaseUrl);
+  log(applied.length ? `applied migrations: ${applied.join(', ')}` : 'database schema is up to date');
+  const { inserted } = await seedCatalog(databaseUrl);
+  log(inserted ? `seeded ${inserted} products` : 'catalog already has products: not seeding');
+
+  const serviceEnv: NodeJS.ProcessEnv = {
+    ...process.env,
+    DATABASE_URL: databaseUrl,
+    // Aurora has a reader endpoint; locally the same server plays both parts.
+    DATABASE_READER_URL: databaseUrl,
+    REDIS_URL: redisUrl,
+    S3_ENDPOINT: s3.endpoint,
+    ASSETS_BUCKET: s3.bucket,
+    ASSETS_PUBLIC_URL: `${s3.endpoint}/${s3.bucket}`,
+    AWS_REGION: 'us-east-1',
+    // s3rver checks no signatures; these only keep the SDK from looking for real credentials.
+    AWS_ACCESS_KEY_ID: 'S3RVER',
+    AWS_SECRET_ACCESS_KEY: 'S3RVER',
+    POWERTOOLS_TRACE_ENABLED: 'false',
+    POWERTOOLS_METRICS_DISABLED: 'true',
+    SLS_TELEMETRY_DISABLED: '1',
+    SLS_NOTIFICATIONS_MODE: 'off',
+  };
+  const running = await Promise.all(LOCAL_SERVICES.map((service) => startService(service, serviceEnv)));
+
+  const front = await startFront({
+    port: frontPort,
+    upstreams: running.map(({ service, httpPort }) => ({
+      name: service.name,
+      prefixes: service.routes,
+      port: httpPort,
+    })),
+  });
+  supervisor.defer('front', front.close);
+
+  await Promise.all(running.map((service) => waitForService(service)));
+
+  const stack: Stack = {
+    apiUrl: front.url,
+    databaseUrl,
+    redisUrl,
+    s3: { endpoint: s3.endpoint, assetsBucket: s3.bucket },
+    services: Object.fromEntries(
+      running.map(({ service, httpPort, lambdaPort }) => [
+        service.name,
+        { url: `http://${LOCAL_HOST}:${httpPort}`, lambdaUrl: `http://${LOCAL_HOST}:${lambdaPort}` },
+      ]),
+    ),
+  };
+  writeFileSync(endpointsFile, `${JSON.stringify(stack, null, 2)}\n`);
+  printBanner(stack, endpointsFile);
+
+  // A service that dies takes the stack down: a half-working shop is harder to debug than none.
+  const crashed = await Promise.race(running.map(({ process: child }) => child.exited.then(() => child)));
+  if (!exiting) throw new Error(`${crashed.name} stopped unexpectedly:\n${crashed.recentOutput()}`);
+}
+
+/** What start keeps in its data folder; --fresh refuses to wipe a folder holding anything else. */
+const DATA_ENTRIES = new Set(['postgres', 'redis', 's3', 'endpoints.json']);
+
+function wipe(dataDir: string): void {
+  const foreign = existsSync(dataDir) ? readdirSync(dataDir).filter((entry) => !DATA_ENTRIES.has(entry)) : [];
+  if (foreign.length > 0) {
+    throw new Error(
+      `--fresh refuses to wipe ${dataDir}: it holds files start did not write (${foreign.join(', ')})`,
+    );
+  }
+  log(`--fresh: wiping ${dataDir}`);
+  rmSync(dataDir, { recursive: true, force: true });
+}
+
+async function startDatabase(dataDir: string): Promise<string> {
+  if (process.env.DATABASE_URL) {
+    log('using DATABASE_URL');
+    return process.env.DATABASE_URL;
+  }
+  const server = await startEmbeddedPostgres({
+    dataDir: join(dataDir, 'postgres'),
+    port: await findFreePort(PREFERRED_PORTS.postgres),
+    supervisor,
+    durable: true,
+  });
+  await ensureDatabase(server.url('postgres'), DATABASE_NAME);
+  return server.url(DATABASE_NAME);
+}
+
+async function startRedis(dataDir: string): Promise<string> {
+  const fromEnv = process.env.REDIS_URL;
+  if (fromEnv) {
+    if (fromEnv === REDIS_OFF) log('REDIS_URL=off: the cache is OFF');
+    else if (!(await pingUrl(fromEnv))) log(`warning: REDIS_URL=${fromEnv} does not answer yet`);
+    return fromEnv;
+  }
+  const bin = findRedisServer({ allowInstall: true, log: (message) => supervisor.log('redis', message) });
+  if (!bin) {
+    log('no Redis (no REDIS_URL, no redis-server, cannot install one): the cache is OFF');
+    return REDIS_OFF;
+  }
+  const port = await findFreePort(PREFERRED_PORTS.redis);
+  return (await startRedisServer({ bin, port, dir: join(dataDir, 'redis'), supervisor })).url;
+}
+
+interface RunningService {
+  service: LocalService;
+  httpPort: number;
+  lambdaPort: number;
+  process: ManagedProcess;
+}
+
+async function startService(service: LocalService, env: NodeJS.ProcessEnv): Promise<RunningService> {
+  const httpPort = await findFreePort(service.httpPort);
+  const lambdaPort = await findFreePort(service.lambdaPort);
+  // --localEnvironment: offline otherwise hands functions only the AWS_* variables of its own
+  // environment, and the stack's URLs (DATABASE_URL, S3_ENDPOINT, ...) would never reach them.
+  const args = ['offline', 'start', '--stage', 'local', '--host', LOCAL_HOST, '--localEnvironment'];
+  args.push('--httpPort', String(httpPort), '--lambdaPort', String(lambdaPort));
+  const child = supervisor.spawn(service.name, SERVERLESS_BIN, args, {
+    cwd: resolve(ROOT, service.folder),
+    env,
+  });
+  return { service, httpPort, lambdaPort, process: child };
+}
+
+async function waitForService({ service, httpPort, process: child }: RunningService): Promise<void> {
+  const url = `http://${LOCAL_HOST}:${httpPort}${service.healthPath}`;
+  await waitUntil(
+    async () => {
+      if (!child.running()) throw new StopWaiting(`${service.name} exited during start-up`);
+      return answersHttp(url);
+    },
+    { timeoutMs: SERVICE_START_TIMEOUT_MS, intervalMs: 500, what: `${service.name} to answer on ${url}` },
+  );
+}
+
+function printBanner(stack: Stack, endpointsFile: string): void {
+  const lines = [
+    '',
+    `The shop is running: ${stack.apiUrl}`,
+    `  try:      curl ${stack.apiUrl}/products`,
+    `  database: ${stack.databaseUrl}`,
+    `  redis:    ${stack.redisUrl === REDIS_OFF ? 'OFF (cache disabled)' : stack.redisUrl}`,
+    `  s3:       ${stack.s3.endpoint} (bucket ${stack.s3.assetsBucket})`,
+    ...Object.entries(stack.services).map(([name, urls]) => `  ${name}: ${urls.url}`),
+    `  endpoints: ${endpointsFile}`,
+    'Press Ctrl-C to stop.',
+    '',
+  ];
+  for (const line of lines) log(line);
+}
+
+let exiting: Promise<never> | undefined;
+
+/** The first caller decides the exit code; a failure caused by the shutdown itself changes nothing. */
+function shutdown(exitCode: number): Promise<never> {
+  exiting ??= (async () => {
+    log('stopping...');
+    await supervisor.stopAll();
+    log('stopped');
+    process.exit(exitCode);
+  })();
+  return exiting;
+}
+
+supervisor.onShutdownSignal(() => void shutdown(0));
+main().catch(async (error: unknown) => {
+  if (exiting) return;
+  log(`failed: ${error instanceof Error ? error.message : String(error)}`);
+  await shutdown(1);
+});

@@ -1,0 +1,18 @@
+// Values that scripts/test/global-setup.ts hands to integration tests through `inject(...)`.
+// Integration tests see these types when their tsconfig includes this file.
+declare module 'vitest' {
+  export interface ProvidedContext {
+    /** A database created for this run and migrated to the latest schema. */
+    databaseUrl: string;
+    /** A running Redis (redis://host:port). */
+    redisUrl: string;
+    /** Path of redis-server, for tests that start and stop a private Redis. */
+    redisServerBin: string;
+    /** s3rver (or S3-compatible) endpoint; use forcePathStyle. */
+    s3Endpoint: string;
+    /** A bucket that exists on `s3Endpoint`. */
+    assetsBucket: string;
+  }
+}
+
+export {};

@@ -1,0 +1,103 @@
+// `npm test`, the whole suite and what CI runs. Steps run in order and the first failure stops
+// the run: lint, typecheck, unit + integration tests (against PostgreSQL, Redis and s3rver started
+// once here and shared by every project's global setup), packaging, packaging tests, end-to-end.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { projects } from '../../vitest.workspace';
+import { backingEnv, startBackingServices } from '../lib/backing-services';
+import { repoPath, runCommand, stopCurrentCommand } from '../lib/run-command';
+import { Supervisor } from '../lib/supervisor';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+/** Projects that need `pnpm package` (or the whole stack) first; they get steps of their own. */
+const LATE_PROJECTS = ['packaging', 'e2e'];
+
+const supervisor = new Supervisor();
+const servicesDir = mkdtempSync(join(tmpdir(), 'shop-suite-'));
+const baseEnv: NodeJS.ProcessEnv = { ...process.env, PATH: repoPath(ROOT) };
+let testEnv: NodeJS.ProcessEnv = baseEnv;
+
+interface Step {
+  name: string;
+  run: () => Promise<number | undefined>;
+}
+
+const command =
+  (bin: string, args: string[], env: () => NodeJS.ProcessEnv = () => baseEnv) =>
+  () =>
+    runCommand(bin, args, { cwd: ROOT, env: env() });
+
+const earlyProjects = projects
+  .map((project) => project.test?.name)
+  .filter((name): name is string => typeof name === 'string' && !LATE_PROJECTS.includes(name));
+
+const steps: Step[] = [
+  { name: 'lint (biome)', run: command('pnpm', ['lint']) },
+  { name: 'typecheck', run: command('pnpm', ['typecheck']) },
+  {
+    name: 'start PostgreSQL, Redis, s3rver',
+    run: async () => {
+      const services = await startBackingServices(servicesDir, supervisor);
+      testEnv = { ...baseEnv, ...backingEnv(services) };
+      return 0;
+    },
+  },
+  {
+    name: 'unit + integration tests',
+    run: command('vitest', ['run', ...earlyProjects.flatMap((name) => ['--project', name])], () => testEnv),
+  },
+  {
+    // Frees memory and CPU for the end-to-end test, which starts a stack of its own.
+    name: 'stop PostgreSQL, Redis, s3rver',
+    run: async () => {
+      await supervisor.stopAll();
+      return 0;
+    },
+  },
+  { name: 'package every service (osls-compose)', run: command('pnpm', ['package']) },
+  { name: 'packaging tests', run: command('vitest', ['run', '--project', 'packaging']) },
+  { name: 'end-to-end test (npm start)', run: command('vitest', ['run', '--project', 'e2e']) },
+];
+
+const results: Array<{ name: string; seconds: number; ok: boolean }> = [];
+
+async function finish(code: number): Promise<never> {
+  await supervisor.stopAll();
+  rmSync(servicesDir, { recursive: true, force: true });
+  printSummary(code);
+  process.exit(code);
+}
+
+function printSummary(code: number): void {
+  console.log('\n== test summary ==');
+  for (const result of results) {
+    console.log(`${result.ok ? 'ok  ' : 'FAIL'}  ${result.seconds.toFixed(1).padStart(6)} s  ${result.name}`);
+  }
+  for (const step of steps.slice(results.length)) console.log(`skip            ${step.name}`);
+  const total = results.reduce((sum, result) => sum + result.seconds, 0);
+  console.log(
+    code === 0 ? `passed in ${total.toFixed(1)} s` : `FAILED (exit ${code}) after ${total.toFixed(1)} s`,
+  );
+}
+
+supervisor.onShutdownSignal((signal) => {
+  stopCurrentCommand(signal);
+  void finish(130);
+});
+
+for (const step of steps) {
+  console.log(`\n== ${step.name} ==`);
+  const started = Date.now();
+  let code: number;
+  try {
+    code = (await step.run()) ?? 0;
+  } catch (error) {
+    console.error(error instanceof Error ? error.message : error);
+    code = 1;
+  }
+  results.push({ name: step.name, seconds: (Date.now() - started) / 1000, ok: code === 0 });
+  if (code !== 0) await finish(code);
+}
+await finish(0);
