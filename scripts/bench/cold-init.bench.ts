@@ -39,7 +39,7 @@ export const benchmark: Benchmark = {
     'third side joins the rotation: the same function with `--enable-source-maps` taken out of `NODE_OPTIONS`, ' +
     'which shows what reading the source map at load costs (diagnostic, no target). Read functions find their cache ' +
     'entries already filled by earlier runs, as a new container usually would. Bundle size is the handler ' +
-    '`.js` file inside the zip (1 KB = 1024 bytes); the zip size is in parentheses.',
+    '`.js`/`.cjs` file inside the zip (1 KB = 1024 bytes); the zip size is in parentheses.',
   run,
 };
 
@@ -193,9 +193,18 @@ async function run(ctx: BenchContext): Promise<BenchOutcome> {
   // then cannot pull a zip from under a half-finished measurement.
   const extracted = listFunctionBundles(ctx.root).map((bundle) => {
     const dir = join(workDir, bundle.service, bundle.name);
-    const js = extractZip(bundle.artifact, dir).find((entry) => entry.name === bundle.moduleFile);
-    if (!js) throw new Error(`${bundle.artifact} has no ${bundle.moduleFile}`);
-    return { bundle, dir, jsBytes: js.size, zipBytes: statSync(bundle.artifact).size };
+    const js = extractZip(bundle.artifact, dir).find(
+      (entry) =>
+        /^\.[cm]?js$/.test(entry.name.slice(bundle.moduleFile.length)) &&
+        entry.name.startsWith(bundle.moduleFile),
+    );
+    if (!js) throw new Error(`${bundle.artifact} has no ${bundle.moduleFile}.js/.cjs`);
+    return {
+      bundle: { ...bundle, moduleFile: js.name },
+      dir,
+      jsBytes: js.size,
+      zipBytes: statSync(bundle.artifact).size,
+    };
   });
 
   const measurements: FunctionMeasurement[] = [];

@@ -17,6 +17,7 @@ export interface FunctionBundle {
   /** Absolute path of the zip serverless uploads. */
   readonly artifact: string;
   /** The handler module inside the zip, e.g. `src/handlers/get-product.js`. */
+  /** The handler module without extension (`src/handlers/get-product`); the zip says .js or .cjs. */
   readonly moduleFile: string;
   readonly exportName: string;
   /** `handler` exactly as configured, e.g. `src/handlers/get-product.handler`. */
@@ -88,7 +89,7 @@ export const listFunctionBundles = (root: string): FunctionBundle[] =>
           name,
           deployedName: fn.name,
           artifact: join(dir, fn.package.artifact),
-          moduleFile: `${fn.handler.slice(0, dot)}.js`,
+          moduleFile: fn.handler.slice(0, dot),
           exportName: fn.handler.slice(dot + 1),
           handler: fn.handler,
           environment: { ...stringValues(provider.environment), ...stringValues(fn.environment) },
