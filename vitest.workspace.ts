@@ -40,6 +40,8 @@ export const projects: TestProjectInlineConfiguration[] = [
   integration('db:integration', 'packages/db'),
   unit('catalog:unit', 'services/catalog'),
   integration('catalog:integration', 'services/catalog'),
+  unit('auth-hooks:unit', 'services/auth-hooks'),
+  integration('auth-hooks:integration', 'services/auth-hooks'),
   unit('scripts', '.'),
   // Run as their own steps by scripts/test/run-all.ts: packaging needs `pnpm package` first, and
   // e2e starts the whole shop with `npm start`.
