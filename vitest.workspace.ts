@@ -51,6 +51,8 @@ export const projects: TestProjectInlineConfiguration[] = [
       name: 'e2e',
       root: '.',
       include: ['tests/e2e/**/*.test.ts'],
+      // Each file starts a whole shop on the preferred ports: one at a time.
+      fileParallelism: false,
       testTimeout: 300_000,
       hookTimeout: 120_000,
     },

@@ -31,9 +31,9 @@ export interface Rejection {
  * Runs before a request is proxied: return a Rejection to answer it at the front, or undefined
  * to let it through (a guard may edit `req.headers`).
  *
- * This is where the auth issue plugs in bearer-token verification: serverless-offline decodes any
+ * start.ts installs the bearer-token guard (bearer-token.guard.ts): serverless-offline decodes any
  * JWT into the authorizer claims without checking its signature (toolchain.md), so locally the
- * front must verify it (jose against the Cognito JWKS) and answer 401 itself.
+ * front verifies it (jose against the cognito-local JWKS) and answers 401 itself.
  */
 export type RequestGuard = (req: IncomingMessage, upstream: Upstream) => Promise<Rejection | undefined>;
 

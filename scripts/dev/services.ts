@@ -11,8 +11,18 @@ export interface LocalService {
   lambdaPort: number;
   /** Path prefixes the front sends to this service (`/products` also matches `/products/...`). */
   routes: string[];
-  /** Answers once the service is up; start waits for it. */
+  /** Answers once the service is up; start waits for it. Any status below 500 counts. */
   healthPath: string;
+  /**
+   * Cognito triggers this service provides, as Lambda function names: serverless-offline names
+   * functions `<service>-<stage>-<function>` (stage `local`) and serves them on its Lambda port,
+   * where cognito-local invokes them.
+   */
+  cognitoTriggers?: {
+    PreSignUp: string;
+    PostConfirmation: string;
+    PreTokenGeneration: string;
+  };
 }
 
 export const LOCAL_SERVICES: readonly LocalService[] = [
@@ -23,5 +33,19 @@ export const LOCAL_SERVICES: readonly LocalService[] = [
     lambdaPort: 3201,
     routes: ['/products', '/health'],
     healthPath: '/health',
+  },
+  {
+    name: 'auth-hooks',
+    folder: 'services/auth-hooks',
+    httpPort: 3102,
+    lambdaPort: 3202,
+    routes: ['/me'],
+    // No token: the function itself answers 401, which proves it is built and routed.
+    healthPath: '/me',
+    cognitoTriggers: {
+      PreSignUp: 'shop-auth-hooks-local-preSignUp',
+      PostConfirmation: 'shop-auth-hooks-local-postConfirmation',
+      PreTokenGeneration: 'shop-auth-hooks-local-preTokenGeneration',
+    },
   },
 ];

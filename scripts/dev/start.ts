@@ -1,19 +1,30 @@
 // `npm start`: the whole shop on one machine. PostgreSQL (embedded unless DATABASE_URL), Redis
-// when it can be had, s3rver, migrations and seed data, every service under serverless-offline,
-// and the front on http://localhost:3000. Data lives in .dev/ (SHOP_DATA_DIR) across restarts;
-// `--fresh` wipes it first. Ctrl-C stops everything this started.
+// when it can be had, s3rver, cognito-local (user pool, app client, groups, triggers wired to
+// auth-hooks), migrations and seed data, every service under serverless-offline, dev-only users,
+// and the front on http://localhost:3000, which verifies bearer tokens as API Gateway would. Data
+// lives in .dev/ (SHOP_DATA_DIR) across restarts; `--fresh` wipes it first. Ctrl-C stops
+// everything this started.
 import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { migrateToLatest } from '@shop/db';
+import {
+  type CognitoLocal,
+  type CognitoTriggers,
+  issuerOf,
+  jwksUrlOf,
+  startCognitoLocal,
+} from '../lib/cognito-local';
 import { findFreePort, isPortFree, LOCAL_HOST } from '../lib/ports';
 import { ensureDatabase, startEmbeddedPostgres } from '../lib/postgres';
 import { findRedisServer, pingUrl, startRedisServer } from '../lib/redis';
 import { startS3 } from '../lib/s3';
 import { type ManagedProcess, Supervisor } from '../lib/supervisor';
 import { answersHttp, StopWaiting, waitUntil } from '../lib/wait';
+import { bearerTokenGuard } from './bearer-token.guard';
 import { startFront } from './front';
 import { seedCatalog } from './seed';
+import { SEEDED_USERS, seedUsers } from './seed-users';
 import { LOCAL_SERVICES, type LocalService } from './services';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -21,7 +32,8 @@ const SERVERLESS_BIN = join(ROOT, 'node_modules', '.bin', 'serverless');
 const DATABASE_NAME = 'shop';
 const ASSETS_BUCKET = 'shop-assets';
 // Preferred ports, chosen away from common defaults; any free port is used when one is taken.
-const PREFERRED_PORTS = { postgres: 54329, redis: 63799, s3: 4569 } as const;
+// (cognito-local's own default, 9229, is also Node's --inspect port.)
+const PREFERRED_PORTS = { postgres: 54329, redis: 63799, s3: 4569, cognito: 9329 } as const;
 const SERVICE_START_TIMEOUT_MS = 180_000;
 /** The value of REDIS_URL that tells services to run with the cache disabled. */
 const REDIS_OFF = 'off';
@@ -31,6 +43,7 @@ interface Stack {
   databaseUrl: string;
   redisUrl: string;
   s3: { endpoint: string; assetsBucket: string };
+  cognito: CognitoLocal;
   services: Record<string, { url: string; lambdaUrl: string }>;
 }
 
@@ -70,6 +83,24 @@ async function main(): Promise<void> {
   const { inserted } = await seedCatalog(databaseUrl);
   log(inserted ? `seeded ${inserted} products` : 'catalog already has products: not seeding');
 
+  const cognitoPort = await findFreePort(PREFERRED_PORTS.cognito);
+  const services = await planServices(availableServices(), [cognitoPort]);
+  // Before the services, which need the pool's ids; the triggers go to auth-hooks' Lambda port,
+  // which is known now and answers once auth-hooks is up (nothing signs up before that).
+  const triggerService = services.find(({ service }) => service.cognitoTriggers);
+  const triggers: CognitoTriggers | undefined =
+    triggerService?.service.cognitoTriggers &&
+    ({
+      lambdaEndpoint: `http://${LOCAL_HOST}:${triggerService.lambdaPort}`,
+      functions: triggerService.service.cognitoTriggers,
+    } satisfies CognitoTriggers);
+  const { process: cognitoProcess, ...cognito } = await startCognitoLocal({
+    port: cognitoPort,
+    dir: join(dataDir, 'cognito'),
+    supervisor,
+    triggers,
+  });
+
   const serviceEnv: NodeJS.ProcessEnv = {
     ...process.env,
     DATABASE_URL: databaseUrl,
@@ -87,8 +118,12 @@ async function main(): Promise<void> {
     POWERTOOLS_METRICS_DISABLED: 'true',
     SLS_TELEMETRY_DISABLED: '1',
     SLS_NOTIFICATIONS_MODE: 'off',
+    // cognito-local plays the user pool (auth-hooks adds users to groups, reads them for /me).
+    COGNITO_ENDPOINT: cognito.endpoint,
+    COGNITO_USER_POOL_ID: cognito.userPoolId,
+    COGNITO_CLIENT_ID: cognito.clientId,
   };
-  const running = await Promise.all(LOCAL_SERVICES.map((service) => startService(service, serviceEnv)));
+  const running = services.map((planned) => startService(planned, serviceEnv));
 
   const front = await startFront({
     port: frontPort,
@@ -97,16 +132,39 @@ async function main(): Promise<void> {
       prefixes: service.routes,
       port: httpPort,
     })),
+    // serverless-offline trusts any JWT; this checks it the way API Gateway's authorizer does.
+    guards: [
+      bearerTokenGuard({
+        jwksUrl: jwksUrlOf(cognito),
+        issuer: issuerOf(cognito),
+        audience: cognito.clientId,
+      }),
+    ],
   });
   supervisor.defer('front', front.close);
 
   await Promise.all(running.map((service) => waitForService(service)));
+
+  if (triggers) {
+    const { created } = await seedUsers({
+      cognito,
+      postConfirmation: {
+        lambdaEndpoint: triggers.lambdaEndpoint,
+        functionName: triggers.functions.PostConfirmation,
+      },
+      log: (message) => supervisor.log('cognito', message),
+    });
+    log(created.length ? `seeded users: ${created.join(', ')}` : 'dev users already exist: not seeding');
+  } else {
+    log('no service provides the Cognito triggers (auth-hooks): dev users are NOT seeded');
+  }
 
   const stack: Stack = {
     apiUrl: front.url,
     databaseUrl,
     redisUrl,
     s3: { endpoint: s3.endpoint, assetsBucket: s3.bucket },
+    cognito,
     services: Object.fromEntries(
       running.map(({ service, httpPort, lambdaPort }) => [
         service.name,
@@ -115,15 +173,16 @@ async function main(): Promise<void> {
     ),
   };
   writeFileSync(endpointsFile, `${JSON.stringify(stack, null, 2)}\n`);
-  printBanner(stack, endpointsFile);
+  printBanner(stack, endpointsFile, Boolean(triggers));
 
-  // A service that dies takes the stack down: a half-working shop is harder to debug than none.
-  const crashed = await Promise.race(running.map(({ process: child }) => child.exited.then(() => child)));
+  // A service (or cognito-local) that dies takes the stack down: a half-working shop is harder to debug than none.
+  const watched = [cognitoProcess, ...running.map(({ process: child }) => child)];
+  const crashed = await Promise.race(watched.map((child) => child.exited.then(() => child)));
   if (!exiting) throw new Error(`${crashed.name} stopped unexpectedly:\n${crashed.recentOutput()}`);
 }
 
 /** What start keeps in its data folder; --fresh refuses to wipe a folder holding anything else. */
-const DATA_ENTRIES = new Set(['postgres', 'redis', 's3', 'endpoints.json']);
+const DATA_ENTRIES = new Set(['postgres', 'redis', 's3', 'cognito', 'endpoints.json']);
 
 function wipe(dataDir: string): void {
   const foreign = existsSync(dataDir) ? readdirSync(dataDir).filter((entry) => !DATA_ENTRIES.has(entry)) : [];
@@ -167,16 +226,48 @@ async function startRedis(dataDir: string): Promise<string> {
   return (await startRedisServer({ bin, port, dir: join(dataDir, 'redis'), supervisor })).url;
 }
 
-interface RunningService {
+/** The services whose serverless.yml exists; one still being written is skipped, with a warning. */
+function availableServices(): LocalService[] {
+  return LOCAL_SERVICES.filter((service) => {
+    const present = existsSync(join(ROOT, service.folder, 'serverless.yml'));
+    if (!present)
+      log(`warning: ${service.folder}/serverless.yml does not exist: not starting ${service.name}`);
+    return present;
+  });
+}
+
+interface PlannedService {
   service: LocalService;
   httpPort: number;
   lambdaPort: number;
+}
+
+interface RunningService extends PlannedService {
   process: ManagedProcess;
 }
 
-async function startService(service: LocalService, env: NodeJS.ProcessEnv): Promise<RunningService> {
-  const httpPort = await findFreePort(service.httpPort);
-  const lambdaPort = await findFreePort(service.lambdaPort);
+/** Ports for every service, chosen one after another so that no two (nor `reserved`) coincide. */
+async function planServices(services: LocalService[], reserved: number[]): Promise<PlannedService[]> {
+  const taken = new Set<number>(reserved);
+  const pick = async (preferred: number) => {
+    let port = await findFreePort(preferred);
+    while (taken.has(port)) port = await findFreePort();
+    taken.add(port);
+    return port;
+  };
+  const planned: PlannedService[] = [];
+  for (const service of services) {
+    planned.push({
+      service,
+      httpPort: await pick(service.httpPort),
+      lambdaPort: await pick(service.lambdaPort),
+    });
+  }
+  return planned;
+}
+
+function startService(planned: PlannedService, env: NodeJS.ProcessEnv): RunningService {
+  const { service, httpPort, lambdaPort } = planned;
   // --localEnvironment: offline otherwise hands functions only the AWS_* variables of its own
   // environment, and the stack's URLs (DATABASE_URL, S3_ENDPOINT, ...) would never reach them.
   const args = ['offline', 'start', '--stage', 'local', '--host', LOCAL_HOST, '--localEnvironment'];
@@ -185,7 +276,7 @@ async function startService(service: LocalService, env: NodeJS.ProcessEnv): Prom
     cwd: resolve(ROOT, service.folder),
     env,
   });
-  return { service, httpPort, lambdaPort, process: child };
+  return { ...planned, process: child };
 }
 
 async function waitForService({ service, httpPort, process: child }: RunningService): Promise<void> {
@@ -199,7 +290,8 @@ async function waitForService({ service, httpPort, process: child }: RunningServ
   );
 }
 
-function printBanner(stack: Stack, endpointsFile: string): void {
+function printBanner(stack: Stack, endpointsFile: string, usersSeeded: boolean): void {
+  const { cognito } = stack;
   const lines = [
     '',
     `The shop is running: ${stack.apiUrl}`,
@@ -207,7 +299,14 @@ function printBanner(stack: Stack, endpointsFile: string): void {
     `  database: ${stack.databaseUrl}`,
     `  redis:    ${stack.redisUrl === REDIS_OFF ? 'OFF (cache disabled)' : stack.redisUrl}`,
     `  s3:       ${stack.s3.endpoint} (bucket ${stack.s3.assetsBucket})`,
+    `  cognito:  ${cognito.endpoint} (pool ${cognito.userPoolId}, client ${cognito.clientId}, region ${cognito.region})`,
     ...Object.entries(stack.services).map(([name, urls]) => `  ${name}: ${urls.url}`),
+    ...(usersSeeded
+      ? [
+          `  users (local only): ${SEEDED_USERS.map((user) => `${user.email} / ${user.password}`).join(', ')}`,
+          `  token:    TOKEN=$(pnpm -s token customer@example.com) && curl -H "authorization: Bearer $TOKEN" ${stack.apiUrl}/me`,
+        ]
+      : []),
     `  endpoints: ${endpointsFile}`,
     'Press Ctrl-C to stop.',
     '',

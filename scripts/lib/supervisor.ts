@@ -10,6 +10,8 @@ export interface SpawnOptions {
   env?: NodeJS.ProcessEnv;
   /** Keep output out of the terminal (still kept for `recentOutput`). */
   quiet?: boolean;
+  /** Only lines this accepts reach the terminal (all are kept for `recentOutput`). */
+  show?: (line: string) => boolean;
   /** How long to wait after SIGTERM before SIGKILL. */
   stopTimeoutMs?: number;
 }
@@ -75,7 +77,9 @@ export class Supervisor {
       recent.push(line);
       if (recent.length > RECENT_LINES) recent.shift();
       // Blank lines carry nothing once prefixed, and serverless-offline prints many.
-      if (!options.quiet && line.trim()) console.log(`${this.prefix(name)} ${line}`);
+      if (!options.quiet && line.trim() && (options.show?.(line) ?? true)) {
+        console.log(`${this.prefix(name)} ${line}`);
+      }
     };
     for (const stream of [child.stdout, child.stderr]) {
       if (stream) createInterface({ input: stream }).on('line', onLine);

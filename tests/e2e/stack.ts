@@ -10,6 +10,7 @@ export interface Endpoints {
   databaseUrl: string;
   redisUrl: string;
   s3: { endpoint: string; assetsBucket: string };
+  cognito: { endpoint: string; region: string; userPoolId: string; clientId: string };
   services: Record<string, { url: string; lambdaUrl: string }>;
 }
 
@@ -100,12 +101,13 @@ async function interruptAndWait(child: ChildProcess, ports: number[], dataDir?: 
   }
 }
 
-/** Every port the stack listed: front, services (HTTP and Lambda), PostgreSQL, Redis, S3. */
+/** Every port the stack listed: front, services (HTTP and Lambda), PostgreSQL, Redis, S3, Cognito. */
 export function portsOf(endpoints: Endpoints): number[] {
   const urls = [
     endpoints.apiUrl,
     endpoints.databaseUrl,
     endpoints.s3.endpoint,
+    endpoints.cognito.endpoint,
     ...Object.values(endpoints.services).flatMap((service) => [service.url, service.lambdaUrl]),
   ];
   if (endpoints.redisUrl.startsWith('redis://')) urls.push(endpoints.redisUrl);

@@ -2,12 +2,14 @@ import type { ColumnType, Generated, Insertable, Selectable, Updateable } from '
 
 /**
  * The shop's tables as kysely sees them. One Aurora cluster; each service owns its tables
- * (catalog: products, stock_adjustments; the outbox is shared by every writer of stock).
+ * (catalog: products, stock_adjustments; auth-hooks: customers; the outbox is shared by every
+ * writer of stock).
  */
 export interface Database {
   products: ProductsTable;
   stock_adjustments: StockAdjustmentsTable;
   outbox: OutboxTable;
+  customers: CustomersTable;
 }
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
@@ -55,7 +57,18 @@ export interface OutboxTable {
   published_at: ColumnType<Date | null, never, Date | string | null>;
 }
 
+export interface CustomersTable {
+  /** The Cognito user's `sub`. */
+  id: string;
+  /** Lower-cased (a check constraint holds it to that). */
+  email: string;
+  name: string;
+  created_at: Timestamp;
+}
+
 export type ProductRow = Selectable<ProductsTable>;
 export type NewProductRow = Insertable<ProductsTable>;
 export type ProductRowUpdate = Updateable<ProductsTable>;
 export type OutboxRow = Selectable<OutboxTable>;
+export type CustomerRow = Selectable<CustomersTable>;
+export type NewCustomerRow = Insertable<CustomersTable>;

@@ -3,6 +3,7 @@
  * `process.env` — adapters in the services bring those.
  * @packageDocumentation
  */
+export * from './customer';
 export * from './errors';
 export * from './money';
 export * from './product';
