@@ -42,6 +42,8 @@ export const projects: TestProjectInlineConfiguration[] = [
   integration('catalog:integration', 'services/catalog'),
   unit('auth-hooks:unit', 'services/auth-hooks'),
   integration('auth-hooks:integration', 'services/auth-hooks'),
+  unit('orders:unit', 'services/orders'),
+  integration('orders:integration', 'services/orders'),
   unit('scripts', '.'),
   // Run as their own steps by scripts/test/run-all.ts: packaging needs `pnpm package` first, and
   // e2e starts the whole shop with `npm start`.
