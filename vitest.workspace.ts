@@ -12,6 +12,8 @@ const env = {
   POWERTOOLS_SERVICE_NAME: 'shop-test',
   POWERTOOLS_TRACE_ENABLED: 'false',
   POWERTOOLS_METRICS_DISABLED: 'true',
+  // Idempotent routes read it at first use; requests without Idempotency-Key never reach DynamoDB.
+  IDEMPOTENCY_TABLE: 'shop-idempotency-test',
 };
 
 const integration = (name: string, root: string): TestProjectInlineConfiguration => ({
@@ -36,6 +38,7 @@ const unit = (name: string, root: string): TestProjectInlineConfiguration => ({
 export const projects: TestProjectInlineConfiguration[] = [
   unit('domain', 'packages/domain'),
   unit('lambda-kit', 'packages/lambda-kit'),
+  integration('lambda-kit:integration', 'packages/lambda-kit'),
   unit('db', 'packages/db'),
   integration('db:integration', 'packages/db'),
   unit('catalog:unit', 'services/catalog'),

@@ -48,4 +48,13 @@ export const LOCAL_SERVICES: readonly LocalService[] = [
       PreTokenGeneration: 'shop-auth-hooks-local-preTokenGeneration',
     },
   },
+  {
+    name: 'orders',
+    folder: 'services/orders',
+    httpPort: 3103,
+    lambdaPort: 3203,
+    routes: ['/orders'],
+    // No token: the function itself answers 401, which proves it is built and routed.
+    healthPath: '/orders',
+  },
 ];

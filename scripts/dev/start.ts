@@ -1,5 +1,6 @@
 // `npm start`: the whole shop on one machine. PostgreSQL (embedded unless DATABASE_URL), Redis
-// when it can be had, s3rver, cognito-local (user pool, app client, groups, triggers wired to
+// when it can be had, s3rver, kinesalite (stream `stock-events`, in memory, with a local outbox
+// sweeper standing in for the scheduled one), cognito-local (user pool, app client, groups, triggers wired to
 // auth-hooks), migrations and seed data, every service under serverless-offline, dev-only users,
 // and the front on http://localhost:3000, which verifies bearer tokens as API Gateway would. Data
 // lives in .dev/ (SHOP_DATA_DIR) across restarts; `--fresh` wipes it first. Ctrl-C stops
@@ -15,6 +16,8 @@ import {
   jwksUrlOf,
   startCognitoLocal,
 } from '../lib/cognito-local';
+import { ensureIdempotencyTable, LOCAL_IDEMPOTENCY_TABLE, startDynalite } from '../lib/dynalite';
+import { ensureStream, STOCK_EVENTS_STREAM, startKinesalite } from '../lib/kinesalite';
 import { findFreePort, isPortFree, LOCAL_HOST } from '../lib/ports';
 import { ensureDatabase, startEmbeddedPostgres } from '../lib/postgres';
 import { findRedisServer, pingUrl, startRedisServer } from '../lib/redis';
@@ -23,6 +26,7 @@ import { type ManagedProcess, Supervisor } from '../lib/supervisor';
 import { answersHttp, StopWaiting, waitUntil } from '../lib/wait';
 import { bearerTokenGuard } from './bearer-token.guard';
 import { startFront } from './front';
+import { startLocalOutboxSweeper } from './outbox-sweeper';
 import { seedCatalog } from './seed';
 import { SEEDED_USERS, seedUsers } from './seed-users';
 import { LOCAL_SERVICES, type LocalService } from './services';
@@ -33,7 +37,14 @@ const DATABASE_NAME = 'shop';
 const ASSETS_BUCKET = 'shop-assets';
 // Preferred ports, chosen away from common defaults; any free port is used when one is taken.
 // (cognito-local's own default, 9229, is also Node's --inspect port.)
-const PREFERRED_PORTS = { postgres: 54329, redis: 63799, s3: 4569, cognito: 9329 } as const;
+const PREFERRED_PORTS = {
+  postgres: 54329,
+  redis: 63799,
+  s3: 4569,
+  cognito: 9329,
+  kinesis: 4577,
+  dynamodb: 4578,
+} as const;
 const SERVICE_START_TIMEOUT_MS = 180_000;
 /** The value of REDIS_URL that tells services to run with the cache disabled. */
 const REDIS_OFF = 'off';
@@ -43,6 +54,8 @@ interface Stack {
   databaseUrl: string;
   redisUrl: string;
   s3: { endpoint: string; assetsBucket: string };
+  kinesis: { endpoint: string; streamName: string };
+  dynamodb: { endpoint: string; idempotencyTable: string };
   cognito: CognitoLocal;
   services: Record<string, { url: string; lambdaUrl: string }>;
 }
@@ -78,10 +91,24 @@ async function main(): Promise<void> {
     supervisor,
   });
 
+  const kinesis = await startKinesalite({ port: await findFreePort(PREFERRED_PORTS.kinesis), supervisor });
+  await ensureStream(kinesis.endpoint, STOCK_EVENTS_STREAM);
+  supervisor.log('kinesis', `stream ${STOCK_EVENTS_STREAM} is ACTIVE`);
+  // dynalite plays DynamoDB for Idempotency-Key records (in memory: keys do not outlive a restart).
+  const dynamodb = await startDynalite({ port: await findFreePort(PREFERRED_PORTS.dynamodb), supervisor });
+  await ensureIdempotencyTable(dynamodb.endpoint, LOCAL_IDEMPOTENCY_TABLE);
+
   const applied = await migrateToLatest(databaseUrl);
   log(applied.length ? `applied migrations: ${applied.join(', ')}` : 'database schema is up to date');
   const { inserted } = await seedCatalog(databaseUrl);
   log(inserted ? `seeded ${inserted} products` : 'catalog already has products: not seeding');
+  // kinesalite keeps nothing across restarts: rows published by an earlier run are not re-sent.
+  startLocalOutboxSweeper({
+    databaseUrl,
+    kinesisEndpoint: kinesis.endpoint,
+    streamName: STOCK_EVENTS_STREAM,
+    supervisor,
+  });
 
   const cognitoPort = await findFreePort(PREFERRED_PORTS.cognito);
   const services = await planServices(availableServices(), [cognitoPort]);
@@ -122,6 +149,11 @@ async function main(): Promise<void> {
     COGNITO_ENDPOINT: cognito.endpoint,
     COGNITO_USER_POOL_ID: cognito.userPoolId,
     COGNITO_CLIENT_ID: cognito.clientId,
+    // kinesalite plays Kinesis; orders kicks its outbox relay after each commit.
+    KINESIS_ENDPOINT: kinesis.endpoint,
+    STOCK_EVENTS_STREAM,
+    DYNAMODB_ENDPOINT: dynamodb.endpoint,
+    IDEMPOTENCY_TABLE: LOCAL_IDEMPOTENCY_TABLE,
   };
   const running = services.map((planned) => startService(planned, serviceEnv));
 
@@ -164,6 +196,8 @@ async function main(): Promise<void> {
     databaseUrl,
     redisUrl,
     s3: { endpoint: s3.endpoint, assetsBucket: s3.bucket },
+    kinesis: { endpoint: kinesis.endpoint, streamName: STOCK_EVENTS_STREAM },
+    dynamodb: { endpoint: dynamodb.endpoint, idempotencyTable: LOCAL_IDEMPOTENCY_TABLE },
     cognito,
     services: Object.fromEntries(
       running.map(({ service, httpPort, lambdaPort }) => [
@@ -299,6 +333,8 @@ function printBanner(stack: Stack, endpointsFile: string, usersSeeded: boolean):
     `  database: ${stack.databaseUrl}`,
     `  redis:    ${stack.redisUrl === REDIS_OFF ? 'OFF (cache disabled)' : stack.redisUrl}`,
     `  s3:       ${stack.s3.endpoint} (bucket ${stack.s3.assetsBucket})`,
+    `  kinesis:  ${stack.kinesis.endpoint} (stream ${stack.kinesis.streamName}; outbox swept every 250 ms)`,
+    `  dynamodb: ${stack.dynamodb.endpoint} (table ${stack.dynamodb.idempotencyTable})`,
     `  cognito:  ${cognito.endpoint} (pool ${cognito.userPoolId}, client ${cognito.clientId}, region ${cognito.region})`,
     ...Object.entries(stack.services).map(([name, urls]) => `  ${name}: ${urls.url}`),
     ...(usersSeeded

@@ -1,8 +1,9 @@
-// PostgreSQL, Redis and S3 for the test suite: reused from the environment when the caller (CI,
+// PostgreSQL, Redis, S3 and Kinesis for the test suite: reused from the environment when the caller (CI,
 // scripts/test/run-all.ts, a developer) already runs them, started here otherwise.
 import { chmodSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
+import { startKinesalite } from './kinesalite';
 import { findFreePort } from './ports';
 import { startEmbeddedPostgres } from './postgres';
 import { findRedisServer, pingUrl, startRedisServer } from './redis';
@@ -16,6 +17,7 @@ export const BACKING_ENV = {
   redisServerBin: 'REDIS_SERVER_BIN',
   s3Endpoint: 'S3_ENDPOINT',
   assetsBucket: 'ASSETS_BUCKET',
+  kinesisEndpoint: 'KINESIS_ENDPOINT',
 } as const;
 
 export interface BackingServices {
@@ -26,6 +28,8 @@ export interface BackingServices {
   redisServerBin: string;
   s3Endpoint: string;
   assetsBucket: string;
+  /** kinesalite; each integration project creates its own streams on it. */
+  kinesisEndpoint: string;
 }
 
 const TEST_BUCKET = 'shop-assets-test';
@@ -80,7 +84,12 @@ export async function startBackingServices(
     s3Endpoint = (await startS3({ port, dir: join(dir, 's3'), bucket: assetsBucket, supervisor })).endpoint;
   }
 
-  return { databaseUrl, redisUrl, redisServerBin, s3Endpoint, assetsBucket };
+  const kinesisEndpoint =
+    env[BACKING_ENV.kinesisEndpoint] ||
+    // Every project and many tests make streams of their own: far more shards than AWS's default.
+    (await startKinesalite({ port: await findFreePort(), supervisor, shardLimit: 10_000 })).endpoint;
+
+  return { databaseUrl, redisUrl, redisServerBin, s3Endpoint, assetsBucket, kinesisEndpoint };
 }
 
 /** The services as environment variables, for child processes and later global setups. */

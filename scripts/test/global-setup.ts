@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { migrateToLatest } from '@shop/db';
 import type { TestProject } from 'vitest/node';
 import { startBackingServices } from '../lib/backing-services';
+import { deleteStream, ensureStream } from '../lib/kinesalite';
 import { dropDatabase, ensureDatabase, withDatabase } from '../lib/postgres';
 import { Supervisor } from '../lib/supervisor';
 
@@ -17,8 +18,10 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const tempDir = mkdtempSync(join(tmpdir(), 'shop-test-'));
   let databaseName: string | undefined;
   let serverUrl: string | undefined;
+  let stream: { endpoint: string; name: string } | undefined;
 
   const teardown = async () => {
+    if (stream) await deleteStream(stream.endpoint, stream.name).catch(() => undefined);
     if (serverUrl && databaseName) await dropDatabase(serverUrl, databaseName).catch(() => undefined);
     await supervisor.stopAll();
     rmSync(tempDir, { recursive: true, force: true });
@@ -31,12 +34,20 @@ export default async function setup(project: TestProject): Promise<() => Promise
     await ensureDatabase(serverUrl, databaseName);
     const databaseUrl = withDatabase(serverUrl, databaseName);
     await migrateToLatest(databaseUrl);
+    // Named like the database: projects sharing one kinesalite never read each other's events.
+    stream = {
+      endpoint: services.kinesisEndpoint,
+      name: databaseName.replace(/^test_/, 'test-stock-events-'),
+    };
+    await ensureStream(stream.endpoint, stream.name);
 
     project.provide('databaseUrl', databaseUrl);
     project.provide('redisUrl', services.redisUrl);
     project.provide('redisServerBin', services.redisServerBin);
     project.provide('s3Endpoint', services.s3Endpoint);
     project.provide('assetsBucket', services.assetsBucket);
+    project.provide('kinesisEndpoint', services.kinesisEndpoint);
+    project.provide('streamName', stream.name);
     return teardown;
   } catch (error) {
     await teardown();

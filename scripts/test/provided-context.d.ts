@@ -12,6 +12,10 @@ declare module 'vitest' {
     s3Endpoint: string;
     /** A bucket that exists on `s3Endpoint`. */
     assetsBucket: string;
+    /** kinesalite endpoint; clients need `requestHandler: new NodeHttpHandler()`. */
+    kinesisEndpoint: string;
+    /** An ACTIVE stream (2 shards) on `kinesisEndpoint`, this project's own. */
+    streamName: string;
   }
 }
 

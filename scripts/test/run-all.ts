@@ -1,5 +1,5 @@
 // `npm test`, the whole suite and what CI runs. Steps run in order and the first failure stops
-// the run: lint, typecheck, unit + integration tests (against PostgreSQL, Redis and s3rver started
+// the run: lint, typecheck, unit + integration tests (against PostgreSQL, Redis, s3rver and kinesalite started
 // once here and shared by every project's global setup), packaging, packaging tests, end-to-end.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -37,7 +37,7 @@ const steps: Step[] = [
   { name: 'lint (biome)', run: command('pnpm', ['lint']) },
   { name: 'typecheck', run: command('pnpm', ['typecheck']) },
   {
-    name: 'start PostgreSQL, Redis, s3rver',
+    name: 'start PostgreSQL, Redis, s3rver, kinesalite',
     run: async () => {
       const services = await startBackingServices(servicesDir, supervisor);
       testEnv = { ...baseEnv, ...backingEnv(services) };
@@ -50,7 +50,7 @@ const steps: Step[] = [
   },
   {
     // Frees memory and CPU for the end-to-end test, which starts a stack of its own.
-    name: 'stop PostgreSQL, Redis, s3rver',
+    name: 'stop PostgreSQL, Redis, s3rver, kinesalite',
     run: async () => {
       await supervisor.stopAll();
       return 0;

@@ -1,5 +1,5 @@
-// `tsx scripts/test/with-backing-services.ts <command> [args...]`: starts PostgreSQL, Redis and
-// s3rver once (unless the environment names them), runs the command with their URLs in its
+// `tsx scripts/test/with-backing-services.ts <command> [args...]`: starts PostgreSQL, Redis, s3rver and
+// kinesalite once (unless the environment names them), runs the command with their URLs in its
 // environment, then stops them. Lets `pnpm test:integration` share one set across projects.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

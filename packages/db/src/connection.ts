@@ -45,6 +45,14 @@ export const iamAuthPassword =
     });
 
 export const createPool = (config: DbConnectionConfig, options: DbPoolOptions = {}): pg.Pool => {
+  const pool = buildPool(config, options);
+  // An idle connection the server drops (failover, restart) is reported here; without a listener
+  // it would crash the process. The pool replaces it on the next checkout.
+  pool.on('error', () => {});
+  return pool;
+};
+
+const buildPool = (config: DbConnectionConfig, options: DbPoolOptions): pg.Pool => {
   const common = {
     max: options.max ?? 2,
     idleTimeoutMillis: 60_000,

@@ -2,14 +2,16 @@ import type { ColumnType, Generated, Insertable, Selectable, Updateable } from '
 
 /**
  * The shop's tables as kysely sees them. One Aurora cluster; each service owns its tables
- * (catalog: products, stock_adjustments; auth-hooks: customers; the outbox is shared by every
- * writer of stock).
+ * (catalog: products, stock_adjustments; auth-hooks: customers; orders: orders, order_items; the
+ * outbox is shared by every writer of stock).
  */
 export interface Database {
   products: ProductsTable;
   stock_adjustments: StockAdjustmentsTable;
   outbox: OutboxTable;
   customers: CustomersTable;
+  orders: OrdersTable;
+  order_items: OrderItemsTable;
 }
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
@@ -66,9 +68,45 @@ export interface CustomersTable {
   created_at: Timestamp;
 }
 
+export type OrderStatusColumn = 'placed' | 'shipped' | 'delivered' | 'cancelled';
+
+/**
+ * Orders are written only by the database functions `place_order` and `cancel_order` (one round
+ * trip each, see the orders migration); reads and status changes go through kysely.
+ */
+export interface OrdersTable {
+  id: string;
+  /** Monotonic insertion order: "newest first" and the pagination cursor. */
+  seq: ColumnType<string, never, never>;
+  /** The customer's Cognito `sub`. */
+  customer_id: string;
+  status: OrderStatusColumn;
+  /** bigint: pg returns it as a string. */
+  total_amount: ColumnType<string, number | string, number | string>;
+  currency: string;
+  shipping_address: ColumnType<unknown, string, string>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface OrderItemsTable {
+  order_id: string;
+  product_id: string;
+  /** Position in the basket as placed (0-based). */
+  line_no: number;
+  sku: string;
+  name: string;
+  quantity: number;
+  unit_price_amount: number;
+  /** bigint: pg returns it as a string. */
+  line_total_amount: ColumnType<string, number | string, number | string>;
+}
+
 export type ProductRow = Selectable<ProductsTable>;
 export type NewProductRow = Insertable<ProductsTable>;
 export type ProductRowUpdate = Updateable<ProductsTable>;
 export type OutboxRow = Selectable<OutboxTable>;
 export type CustomerRow = Selectable<CustomersTable>;
 export type NewCustomerRow = Insertable<CustomersTable>;
+export type OrderRow = Selectable<OrdersTable>;
+export type OrderItemRow = Selectable<OrderItemsTable>;

@@ -6,5 +6,6 @@
 export * from './customer';
 export * from './errors';
 export * from './money';
+export * from './order';
 export * from './product';
 export * from './stock';

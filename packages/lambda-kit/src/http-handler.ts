@@ -4,12 +4,12 @@ import middy, { type MiddyfiedHandler } from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { type Access, assertAccess } from './access.policy';
 import { httpErrorMiddleware } from './http-error.middleware';
-import { parseInput } from './http-input.parser';
+import { type ParsedInput, parseInput } from './http-input.parser';
 import { type HttpRequest, headersOf } from './http-request';
 import { type HttpResponse, toProxyResult } from './http-response';
 import { logger, metrics, tracer } from './observability';
 import { payloadLimitMiddleware } from './payload-limit.middleware';
-import { principalFromEvent } from './principal';
+import { type Principal, principalFromEvent } from './principal';
 import { requestIdsOf } from './request-id';
 import { requestIdMiddleware } from './request-id.middleware';
 import type { Schema } from './schema';
@@ -24,6 +24,33 @@ export interface HttpHandlerSpec<B, Q, P> {
   readonly query?: Schema<Q>;
   /** `pathParameters`; values are strings, so coerce. */
   readonly path?: Schema<P>;
+  /**
+   * Honour the `Idempotency-Key` header: `idempotent()` from `@shop/lambda-kit/idempotency`. A
+   * separate entry point, so the DynamoDB client is only bundled into functions that opt in.
+   */
+  readonly idempotency?: IdempotencyGuard;
+}
+
+/** One invocation as an {@link IdempotencyGuard} sees it: checked for access and validated. */
+export interface IdempotentInvocation {
+  readonly event: APIGatewayProxyEvent;
+  readonly context: Context;
+  readonly principal: Principal | null;
+  /** Lower-cased names, as the handler gets them. */
+  readonly headers: Readonly<Record<string, string>>;
+  /** The validated path, query and body: what makes two requests "the same request". */
+  readonly input: ParsedInput<unknown, unknown, unknown>;
+}
+
+/**
+ * Runs a route's work at most once per idempotency key: `execute` runs the handler and serialises its
+ * response; the guard either calls it or answers from what an earlier call stored.
+ */
+export interface IdempotencyGuard {
+  run(
+    invocation: IdempotentInvocation,
+    execute: () => Promise<APIGatewayProxyResult>,
+  ): Promise<APIGatewayProxyResult>;
 }
 
 /** An API Gateway REST (proxy integration) Lambda handler. */
@@ -37,20 +64,26 @@ export type HttpHandler = MiddyfiedHandler<APIGatewayProxyEvent, APIGatewayProxy
  * 2. request and correlation ids on every log line and an `x-request-id` header on every response;
  * 3. errors mapped to the contract's statuses and error body (see `mapError`);
  * 4. 413 for a body over 1 MiB;
- * 5. then, in the handler: 401/403 access check, then 400 validation of path, query and body.
+ * 5. then, in the handler: 401/403 access check, then 400 validation of path, query and body;
+ * 6. with `idempotency`, the guard decides whether the handler runs or a stored response is replayed.
  */
 export const createHttpHandler = <B = undefined, Q = Record<string, never>, P = Record<string, never>>(
   spec: HttpHandlerSpec<B, Q, P>,
   fn: (req: HttpRequest<B, Q, P>) => Promise<HttpResponse>,
 ): HttpHandler => {
-  const handle = async (event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> => {
+  const handle = async (event: APIGatewayProxyEvent, context: Context): Promise<APIGatewayProxyResult> => {
     const principal = principalFromEvent(event);
     // Access comes first: a caller who may not use the route learns nothing about its input rules.
     assertAccess(spec.access, principal);
     const input = parseInput(spec, event);
     const { requestId, correlationId } = requestIdsOf(event);
-    const response = await fn({ ...input, headers: headersOf(event), principal, requestId, correlationId });
-    return toProxyResult(response);
+    const headers = headersOf(event);
+    const execute = async () =>
+      toProxyResult(await fn({ ...input, headers, principal, requestId, correlationId }));
+    // Invalid requests never reach the guard: they cost no idempotency record and are never replayed.
+    return spec.idempotency
+      ? spec.idempotency.run({ event, context, principal, headers, input }, execute)
+      : execute();
   };
 
   return middy<APIGatewayProxyEvent, APIGatewayProxyResult, Error, Context>(handle)

@@ -19,12 +19,21 @@
  * Errors: throw a `DomainError` from `@shop/domain`; {@link mapError} turns its code into the
  * contract's status. Anything else becomes a generic 500, logged once.
  *
+ * Idempotency keys: `idempotency: idempotent()` in the spec, with `idempotent` from
+ * `@shop/lambda-kit/idempotency` (its own entry point, so only those functions bundle DynamoDB).
+ *
  * @packageDocumentation
  */
 export type { Access } from './access.policy';
 export { ConfigError, readConfig } from './config';
 export { type ErrorBody, type MappedError, mapError } from './error.mapper';
-export { createHttpHandler, type HttpHandler, type HttpHandlerSpec } from './http-handler';
+export {
+  createHttpHandler,
+  type HttpHandler,
+  type HttpHandlerSpec,
+  type IdempotencyGuard,
+  type IdempotentInvocation,
+} from './http-handler';
 export type { HttpRequest } from './http-request';
 export { created, type HttpResponse, noContent, ok } from './http-response';
 export type { LazyTracer } from './lazy-tracer';

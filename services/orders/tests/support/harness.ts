@@ -1,0 +1,126 @@
+// Builds the real orders service (real PostgreSQL from the integration global setup) with every
+// HTTP handler wired to it, plus helpers to seed products, inspect and reset the database.
+import { randomUUID } from 'node:crypto';
+import { createDb, type Database } from '@shop/db';
+import { claimsOf } from '@shop/lambda-kit/testing';
+import { type Kysely, sql } from 'kysely';
+import { inject } from 'vitest';
+import { cancelOrderHandler } from '../../src/handlers/cancel-order';
+import { getOrderHandler } from '../../src/handlers/get-order';
+import { listOrdersHandler } from '../../src/handlers/list-orders';
+import { placeOrderHandler } from '../../src/handlers/place-order';
+import { updateOrderStatusHandler } from '../../src/handlers/update-order-status';
+import { createOrdersService, type OrdersService } from '../../src/orders.service';
+
+export const ADMIN = claimsOf('00000000-0000-4000-8000-00000000a001', ['admin']);
+export const CUSTOMER = claimsOf('00000000-0000-4000-8000-00000000c001', ['customer']);
+export const OTHER_CUSTOMER = claimsOf('00000000-0000-4000-8000-00000000c002', ['customer']);
+
+export const handlersFor = (service: OrdersService) => {
+  const get = () => service;
+  return {
+    place: placeOrderHandler(get),
+    list: listOrdersHandler(get),
+    get: getOrderHandler(get),
+    cancel: cancelOrderHandler(get),
+    updateStatus: updateOrderStatusHandler(get),
+  };
+};
+
+export interface Harness {
+  readonly service: OrdersService;
+  /** The service's own pool (the writer): `poolSize` connections. */
+  readonly db: Kysely<Database>;
+  readonly handlers: ReturnType<typeof handlersFor>;
+  /** Queries the service's pool has run so far. */
+  queries(): number;
+  close(): Promise<void>;
+}
+
+export const createHarness = (options: { poolSize?: number } = {}): Harness => {
+  let queryCount = 0;
+  const db = createDb(
+    { url: inject('databaseUrl') },
+    {
+      max: options.poolSize ?? 4,
+      log: (event) => {
+        if (event.level === 'query' || event.level === 'error') queryCount += 1;
+      },
+    },
+  );
+  const service = createOrdersService({ db, newId: randomUUID });
+  return {
+    service,
+    db,
+    handlers: handlersFor(service),
+    queries: () => queryCount,
+    close: () => db.destroy(),
+  };
+};
+
+/** Empties every table an order touches. */
+export const resetOrders = async (db: Kysely<Database>): Promise<void> => {
+  await sql`truncate table order_items, orders, stock_adjustments, outbox, products`.execute(db);
+};
+
+let skuCounter = 0;
+/** Inserts an active product straight into the catalog's table; returns its id. */
+export const insertProduct = async (
+  db: Kysely<Database>,
+  overrides: {
+    stock?: number;
+    priceAmount?: number;
+    status?: 'active' | 'archived';
+    lowStockThreshold?: number;
+  } = {},
+): Promise<string> => {
+  skuCounter += 1;
+  const id = randomUUID();
+  await db
+    .insertInto('products')
+    .values({
+      id,
+      sku: `ORD-${process.pid}-${skuCounter}`,
+      name: `Order test product ${skuCounter}`,
+      description: '',
+      category: 'testing',
+      price_amount: overrides.priceAmount ?? 1999,
+      currency: 'USD',
+      stock: overrides.stock ?? 10,
+      low_stock_threshold: overrides.lowStockThreshold ?? 5,
+      status: overrides.status ?? 'active',
+      images: '[]',
+    })
+    .execute();
+  return id;
+};
+
+export const stockOf = async (db: Kysely<Database>, id: string): Promise<number> =>
+  (await db.selectFrom('products').select('stock').where('id', '=', id).executeTakeFirstOrThrow()).stock;
+
+/** The StockChanged payloads written for a product, oldest first. */
+export const eventsOf = async (db: Kysely<Database>, productId: string) =>
+  (
+    await db
+      .selectFrom('outbox')
+      .select(['partition_key', 'type', 'payload'])
+      .where('partition_key', '=', productId)
+      .orderBy('seq')
+      .execute()
+  ).map((row) => row.payload as Record<string, unknown>);
+
+/** Everything a request could have changed, for "nothing changed" assertions. */
+export const snapshot = async (db: Kysely<Database>) => ({
+  products: await db.selectFrom('products').selectAll().orderBy('seq').execute(),
+  orders: await db.selectFrom('orders').selectAll().orderBy('seq').execute(),
+  items: await db.selectFrom('order_items').selectAll().orderBy('order_id').orderBy('line_no').execute(),
+  outbox: await db.selectFrom('outbox').selectAll().orderBy('seq').execute(),
+});
+
+export const address = {
+  name: 'Ada Lovelace',
+  line1: '12 Analytical Street',
+  city: 'London',
+  postalCode: 'N1 9GU',
+  country: 'GB',
+};
