@@ -40,6 +40,7 @@ export const projects: TestProjectInlineConfiguration[] = [
   unit('lambda-kit', 'packages/lambda-kit'),
   integration('lambda-kit:integration', 'packages/lambda-kit'),
   unit('db', 'packages/db'),
+  unit('outbox', 'packages/outbox'),
   integration('db:integration', 'packages/db'),
   unit('catalog:unit', 'services/catalog'),
   integration('catalog:integration', 'services/catalog'),

@@ -1,15 +1,16 @@
 // Locally nothing runs the orders service's scheduled sweeper (`relayOutbox`, rate(1 minute) on
 // AWS; serverless-offline runs that schedule too, but once a minute is far from the contract's
 // "within a second"), so start runs the same relay in-process, four times a second, against the
-// stack's database and kinesalite. It publishes what the kicks after commits left behind, and
-// catalog stock adjustments, which do not kick. An idle tick is four cheap queries.
+// stack's database and kinesalite. It publishes what the kicks after commits (orders, catalog)
+// left behind. An idle tick is four cheap queries.
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
   createKinesisClient,
   createKinesisPublisher,
-} from '../../services/orders/src/outbox/outbox.publisher';
-import { createOutboxRelay, type RelayLogger } from '../../services/orders/src/outbox/outbox.relay';
-import { createRelayDb } from '../../services/orders/src/outbox/outbox.repository';
+  createOutboxRelay,
+  createRelayDb,
+  type RelayLogger,
+} from '@shop/outbox';
 import type { Supervisor } from '../lib/supervisor';
 
 export interface LocalSweeperOptions {

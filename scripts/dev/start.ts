@@ -149,7 +149,7 @@ async function main(): Promise<void> {
     COGNITO_ENDPOINT: cognito.endpoint,
     COGNITO_USER_POOL_ID: cognito.userPoolId,
     COGNITO_CLIENT_ID: cognito.clientId,
-    // kinesalite plays Kinesis; orders kicks its outbox relay after each commit.
+    // kinesalite plays Kinesis; orders and catalog kick the outbox relay after each commit.
     KINESIS_ENDPOINT: kinesis.endpoint,
     STOCK_EVENTS_STREAM,
     DYNAMODB_ENDPOINT: dynamodb.endpoint,

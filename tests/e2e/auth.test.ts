@@ -14,7 +14,6 @@ import {
   AdminRemoveUserFromGroupCommand,
   type CognitoIdentityProviderClient,
   CreateUserPoolClientCommand,
-  InitiateAuthCommand,
   SignUpCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { decodeJwt, generateKeyPair, importJWK, type JWK, type JWTPayload, SignJWT } from 'jose';
@@ -24,6 +23,7 @@ import { SEEDED_USERS } from '../../scripts/dev/seed-users';
 import { cognitoClient } from '../../scripts/lib/cognito-local';
 import { randomFreePort } from '../../scripts/lib/ports';
 import { type Endpoints, type StartedStack, startStack } from './stack';
+import { type ApiResponse, callApi, signIn as signInWith, signUpConfirmed } from './support';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const dataDir = mkdtempSync(join(tmpdir(), 'shop-e2e-auth-'));
@@ -40,61 +40,21 @@ type Caller = 'anonymous' | 'customer' | 'secondCustomer' | 'noGroup' | 'admin';
 const CALLERS: readonly Caller[] = ['anonymous', 'customer', 'secondCustomer', 'noGroup', 'admin'];
 const tokens: Partial<Record<Caller, string>> = {};
 
-interface ApiResponse {
-  status: number;
-  body: unknown;
-  requestId: string | null;
-}
-
-async function api(method: string, path: string, token?: string, body?: unknown): Promise<ApiResponse> {
-  const headers: Record<string, string> = {};
-  if (token !== undefined) headers.authorization = token;
-  if (body !== undefined) headers['content-type'] = 'application/json';
-  const response = await fetch(`${endpoints.apiUrl}${path}`, {
-    method,
-    headers,
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await response.text();
-  return {
-    status: response.status,
-    body: text ? (JSON.parse(text) as unknown) : undefined,
-    requestId: response.headers.get('x-request-id'),
-  };
-}
+const api = (method: string, path: string, token?: string, body?: unknown): Promise<ApiResponse> =>
+  callApi(endpoints.apiUrl, method, path, { authorization: token, body });
 
 const bearer = (caller: Caller) => (tokens[caller] === undefined ? undefined : `Bearer ${tokens[caller]}`);
 
-async function signIn(email: string, password: string, clientId = endpoints.cognito.clientId) {
-  const { AuthenticationResult } = await cognito.send(
-    new InitiateAuthCommand({
-      ClientId: clientId,
-      AuthFlow: 'USER_PASSWORD_AUTH',
-      AuthParameters: { USERNAME: email, PASSWORD: password },
-    }),
-  );
-  return { idToken: AuthenticationResult!.IdToken!, accessToken: AuthenticationResult!.AccessToken! };
-}
+const signIn = (email: string, password: string, clientId = endpoints.cognito.clientId) =>
+  signInWith(cognito, clientId, email, password);
 
 /** Signs a new user up and confirms them, as an admin would: the real triggers run. */
-async function newUser(label: string): Promise<{ email: string; sub: string }> {
-  const email = `e2e-${label}-${run}@example.com`;
-  const { UserSub } = await cognito.send(
-    new SignUpCommand({
-      ClientId: endpoints.cognito.clientId,
-      Username: email,
-      Password: PASSWORD,
-      UserAttributes: [
-        { Name: 'email', Value: email },
-        { Name: 'name', Value: `E2E ${label}` },
-      ],
-    }),
-  );
-  await cognito.send(
-    new AdminConfirmSignUpCommand({ UserPoolId: endpoints.cognito.userPoolId, Username: email }),
-  );
-  return { email, sub: UserSub! };
-}
+const newUser = (label: string): Promise<{ email: string; sub: string }> =>
+  signUpConfirmed(cognito, endpoints.cognito, {
+    email: `e2e-${label}-${run}@example.com`,
+    password: PASSWORD,
+    name: `E2E ${label}`,
+  });
 
 /** Everything a catalog write could touch; equal before and after = nothing changed. */
 async function fingerprint(): Promise<unknown> {

@@ -10,6 +10,8 @@ export interface Endpoints {
   databaseUrl: string;
   redisUrl: string;
   s3: { endpoint: string; assetsBucket: string };
+  kinesis: { endpoint: string; streamName: string };
+  dynamodb: { endpoint: string; idempotencyTable: string };
   cognito: { endpoint: string; region: string; userPoolId: string; clientId: string };
   services: Record<string, { url: string; lambdaUrl: string }>;
 }
@@ -101,13 +103,18 @@ async function interruptAndWait(child: ChildProcess, ports: number[], dataDir?: 
   }
 }
 
-/** Every port the stack listed: front, services (HTTP and Lambda), PostgreSQL, Redis, S3, Cognito. */
+/**
+ * Every port the stack listed: front, services (HTTP and Lambda), PostgreSQL, Redis, S3, Cognito,
+ * Kinesis and DynamoDB.
+ */
 export function portsOf(endpoints: Endpoints): number[] {
   const urls = [
     endpoints.apiUrl,
     endpoints.databaseUrl,
     endpoints.s3.endpoint,
     endpoints.cognito.endpoint,
+    endpoints.kinesis.endpoint,
+    endpoints.dynamodb.endpoint,
     ...Object.values(endpoints.services).flatMap((service) => [service.url, service.lambdaUrl]),
   ];
   if (endpoints.redisUrl.startsWith('redis://')) urls.push(endpoints.redisUrl);

@@ -5,12 +5,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { InitiateAuthCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { afterAll, describe, expect, test } from 'vitest';
 import { SEEDED_USERS } from '../../scripts/dev/seed-users';
 import { cognitoClient } from '../../scripts/lib/cognito-local';
 import { findFreePort } from '../../scripts/lib/ports';
 import { type Endpoints, type StartedStack, startStack } from './stack';
+import { signIn } from './support';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const dataDir = mkdtempSync(join(tmpdir(), 'shop-e2e-'));
@@ -26,15 +26,9 @@ async function seededCustomerMe(endpoints: Endpoints): Promise<{ status: number;
   const customer = SEEDED_USERS.find((user) => user.email === 'customer@example.com')!;
   const client = cognitoClient(endpoints.cognito.endpoint, endpoints.cognito.region);
   try {
-    const { AuthenticationResult } = await client.send(
-      new InitiateAuthCommand({
-        ClientId: endpoints.cognito.clientId,
-        AuthFlow: 'USER_PASSWORD_AUTH',
-        AuthParameters: { USERNAME: customer.email, PASSWORD: customer.password },
-      }),
-    );
+    const { idToken } = await signIn(client, endpoints.cognito.clientId, customer.email, customer.password);
     const response = await fetch(`${endpoints.apiUrl}/me`, {
-      headers: { authorization: `Bearer ${AuthenticationResult?.IdToken}` },
+      headers: { authorization: `Bearer ${idToken}` },
     });
     return { status: response.status, body: (await response.json()) as { id?: string } };
   } finally {

@@ -71,6 +71,12 @@ export interface CatalogDependencies {
   readonly assetsPublicUrl: string;
   readonly newId: () => string;
   readonly now: () => Date;
+  /**
+   * Called after a transaction that wrote `StockChanged` outbox rows has committed (stock
+   * adjustments, products created with stock): the functions that write them kick the outbox
+   * relay here. Must never throw. Without it the events wait for the sweeper.
+   */
+  readonly eventsCommitted?: () => Promise<void>;
 }
 
 export type CatalogService = ReturnType<typeof createCatalogService>;
@@ -114,6 +120,7 @@ const translateInfrastructureErrors = <S extends Record<string, (...args: never[
 
 export const createCatalogService = (deps: CatalogDependencies) => {
   const { writer, reader, cache, assetsPublicUrl } = deps;
+  const eventsCommitted = deps.eventsCommitted ?? (async () => undefined);
   const loadProduct = singleFlight<Product | undefined>();
   const loadFirstPage = singleFlight<CachedPage>();
   const product = (row: Parameters<typeof toProduct>[0]) => toProduct(row, assetsPublicUrl);
@@ -206,7 +213,9 @@ export const createCatalogService = (deps: CatalogDependencies) => {
           }
           return inserted;
         });
-        return committed(product(row));
+        const createdProduct = await committed(product(row));
+        if (row.stock > 0) await eventsCommitted();
+        return createdProduct;
       } catch (error) {
         if (isUniqueViolation(error, 'products_sku_key')) {
           throw new ConflictError(`A product with sku ${input.sku} already exists`, [
@@ -281,6 +290,7 @@ export const createCatalogService = (deps: CatalogDependencies) => {
         return updated;
       });
       await committed(product(row));
+      await eventsCommitted();
       return { productId: id, stock: row.stock };
     },
 

@@ -5,6 +5,7 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { S3Client } from '@aws-sdk/client-s3';
 import { createDb } from '@shop/db';
 import { logger, metrics } from '@shop/lambda-kit';
+import { kickOutboxRelay } from '@shop/outbox';
 import { Redis } from 'ioredis';
 import { type CatalogService, createCatalogService } from './catalog.service';
 import { type CatalogConfig, loadCatalogConfig } from './config';
@@ -61,7 +62,7 @@ export const createImageStorage = (config: CatalogConfig): ImageStorage =>
 
 const config = /* @__PURE__ */ lazy(() => loadCatalogConfig());
 
-const buildService = (images: () => ImageStorage): CatalogService =>
+const buildService = (images: () => ImageStorage, eventsCommitted?: () => Promise<void>): CatalogService =>
   createCatalogService({
     writer: createDb(config().writer),
     reader: createDb(config().reader),
@@ -70,6 +71,7 @@ const buildService = (images: () => ImageStorage): CatalogService =>
     assetsPublicUrl: config().assetsPublicUrl,
     newId: randomUUID,
     now: () => new Date(),
+    ...(eventsCommitted ? { eventsCommitted } : {}),
   });
 
 const noImageStorage = (): ImageStorage => {
@@ -85,4 +87,15 @@ export const catalogService = /* @__PURE__ */ lazy(() => buildService(noImageSto
  */
 export const catalogServiceWithImages = /* @__PURE__ */ lazy(() =>
   buildService(lazy(() => createImageStorage(config()))),
+);
+
+/**
+ * The same service for the two routes that write StockChanged events (stock adjustments, product
+ * creation with initial stock): after the commit it kicks the outbox relay, so the events reach
+ * Kinesis at once instead of with the sweeper. The kick never throws: with Kinesis down the
+ * request still succeeds and the rows wait for the next drain. Only these functions bundle the
+ * Kinesis client.
+ */
+export const catalogServiceWithEvents = /* @__PURE__ */ lazy(() =>
+  buildService(noImageStorage, () => kickOutboxRelay()),
 );

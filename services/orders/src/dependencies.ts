@@ -2,9 +2,9 @@
 // piece is created on first use.
 import { randomUUID } from 'node:crypto';
 import { createDb } from '@shop/db';
+import { kickOutboxRelay } from '@shop/outbox';
 import { loadOrdersConfig } from './config';
 import { createOrdersService, type OrdersService } from './orders.service';
-import { kickOutboxRelay } from './outbox/outbox.dependencies';
 
 const lazy = <T>(build: () => T): (() => T) => {
   let value: T | undefined;

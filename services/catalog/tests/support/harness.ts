@@ -42,7 +42,13 @@ export const handlersFor = (service: CatalogService) => {
   };
 };
 
-export const createHarness = (options: { redisUrl?: string | null } = {}): Harness => {
+export interface HarnessOptions {
+  readonly redisUrl?: string | null;
+  /** The service's after-commit hook for outbox rows (production: kick the outbox relay). */
+  readonly eventsCommitted?: () => Promise<void>;
+}
+
+export const createHarness = (options: HarnessOptions = {}): Harness => {
   const databaseUrl = inject('databaseUrl');
   const redisUrl = options.redisUrl === undefined ? inject('redisUrl') : options.redisUrl;
   let readerQueryCount = 0;
@@ -74,6 +80,7 @@ export const createHarness = (options: { redisUrl?: string | null } = {}): Harne
     assetsPublicUrl: `${s3Endpoint}/${inject('assetsBucket')}`,
     newId: randomUUID,
     now: () => new Date(),
+    ...(options.eventsCommitted ? { eventsCommitted: options.eventsCommitted } : {}),
   });
   const redis = new Redis(inject('redisUrl'), { lazyConnect: true });
   return {

@@ -2,22 +2,24 @@
 // stream, each product's events in their order, through Kinesis failures, outages and crashes.
 import type { KinesisClient } from '@aws-sdk/client-kinesis';
 import { createDb, type Database } from '@shop/db';
-import { type Kysely, type KyselyPlugin, sql } from 'kysely';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
-import type { OutboxRecord } from '../../src/outbox/outbox.batch';
-import { kickOutboxRelay } from '../../src/outbox/outbox.dependencies';
 import {
   createKinesisClient,
   createKinesisPublisher,
+  createOutboxRelay,
+  type DrainResult,
+  kickOutboxRelay,
   type OutboxPublisher,
-  type PublishOutcome,
-} from '../../src/outbox/outbox.publisher';
-import { createOutboxRelay, type DrainResult, type RelayLogger } from '../../src/outbox/outbox.relay';
-import { RELAY_LOCK_KEY } from '../../src/outbox/outbox.repository';
+  type OutboxRecord,
+  RELAY_LOCK_KEY,
+  type RelayLogger,
+} from '@shop/outbox';
+import { type Kysely, type KyselyPlugin, sql } from 'kysely';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
 import {
   createStream,
   deleteStream,
   expectDelivered,
+  flakyPublisher,
   insertEvent,
   LOCAL_CREDENTIALS,
   localKinesis,
@@ -129,42 +131,15 @@ describe('the outbox relay', () => {
 
   it('loses nothing when Kinesis fails half its calls and refuses records during 200 writes', async () => {
     const events = planEvents(200, 20);
-    const real = realPublisher();
-    let call = 0;
-    let thrown = 0;
-    let refused = 0;
-    const flaky: OutboxPublisher = {
-      async publish(records): Promise<PublishOutcome> {
-        call += 1;
-        if (call % 2 === 1) {
-          thrown += 1;
-          throw new Error('simulated Kinesis failure');
-        }
-        // Every third record is refused as Kinesis does under throttling: not stored.
-        const refusedHere = records.filter((_, index) => index % 3 === 2);
-        const outcome = await real.publish(records.filter((_, index) => index % 3 !== 2));
-        refused += refusedHere.length;
-        return {
-          accepted: outcome.accepted,
-          rejected: [
-            ...outcome.rejected,
-            ...refusedHere.map((record) => ({
-              id: record.id,
-              code: 'ProvisionedThroughputExceededException',
-              message: 'simulated',
-            })),
-          ],
-        };
-      },
-    };
+    const { publisher: flaky, stats } = flakyPublisher(realPublisher());
     const relay = relayWith(flaky, { maxDrainMs: 200 });
 
     await writeConcurrently(db, events, () => kickOutboxRelay(() => relay, 50));
     await relay.drain();
     const recovered = await relayWith(realPublisher()).drain();
 
-    expect(thrown).toBeGreaterThan(0);
-    expect(refused).toBeGreaterThan(0);
+    expect(stats.thrown).toBeGreaterThan(0);
+    expect(stats.refused).toBeGreaterThan(0);
     expect(recovered.outcome).toBe('drained');
     expect(await unpublishedCount(db)).toBe(0);
     expectDelivered(await readStream(reader, streamName), events, { duplicates: 'none' });

@@ -37,7 +37,13 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export const createHarness = (options: { poolSize?: number } = {}): Harness => {
+export const createHarness = (
+  options: {
+    poolSize?: number;
+    /** The service's after-commit hook (production kicks the outbox relay); none by default. */
+    eventsCommitted?: () => Promise<void>;
+  } = {},
+): Harness => {
   let queryCount = 0;
   const db = createDb(
     { url: inject('databaseUrl') },
@@ -48,7 +54,7 @@ export const createHarness = (options: { poolSize?: number } = {}): Harness => {
       },
     },
   );
-  const service = createOrdersService({ db, newId: randomUUID });
+  const service = createOrdersService({ db, newId: randomUUID, eventsCommitted: options.eventsCommitted });
   return {
     service,
     db,

@@ -11,6 +11,7 @@ import {
   ListShardsCommand,
 } from '@aws-sdk/client-kinesis';
 import type { Database } from '@shop/db';
+import type { OutboxPublisher, PublishOutcome } from '@shop/outbox';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { type Kysely, sql } from 'kysely';
 import { expect } from 'vitest';
@@ -127,7 +128,7 @@ export const deleteStream = async (client: KinesisClient, name: string): Promise
 export interface StreamRecord {
   readonly shardId: string;
   readonly partitionKey: string;
-  readonly event: { id: string; productId: string; previousStock: number; type: string };
+  readonly event: { id: string; productId: string; previousStock: number; newStock: number; type: string };
 }
 
 /** Every record in the stream, shard by shard, each shard in its sequence order. */
@@ -185,4 +186,45 @@ export const expectDelivered = (
     expect(order, `order of product ${productId}`).toEqual(order.map((_, index) => index));
   }
   if (options.duplicates === 'none') expect(records).toHaveLength(events.length);
+};
+
+export interface FlakyPublisher {
+  readonly publisher: OutboxPublisher;
+  /** Calls that threw before sending anything, and records refused as throttled (not stored). */
+  readonly stats: { calls: number; thrown: number; refused: number };
+}
+
+/**
+ * Kinesis failing half its calls: every other call throws before sending anything, and the calls
+ * in between refuse every third record the way Kinesis does under throttling (not stored,
+ * reported as rejected), passing the rest to `real`.
+ */
+export const flakyPublisher = (real: OutboxPublisher): FlakyPublisher => {
+  const stats = { calls: 0, thrown: 0, refused: 0 };
+  return {
+    stats,
+    publisher: {
+      async publish(records): Promise<PublishOutcome> {
+        stats.calls += 1;
+        if (stats.calls % 2 === 1) {
+          stats.thrown += 1;
+          throw new Error('simulated Kinesis failure');
+        }
+        const refusedHere = records.filter((_, index) => index % 3 === 2);
+        const outcome = await real.publish(records.filter((_, index) => index % 3 !== 2));
+        stats.refused += refusedHere.length;
+        return {
+          accepted: outcome.accepted,
+          rejected: [
+            ...outcome.rejected,
+            ...refusedHere.map((record) => ({
+              id: record.id,
+              code: 'ProvisionedThroughputExceededException',
+              message: 'simulated',
+            })),
+          ],
+        };
+      },
+    },
+  };
 };

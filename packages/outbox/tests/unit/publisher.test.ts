@@ -1,7 +1,7 @@
 import { type KinesisClient, PutRecordsCommand } from '@aws-sdk/client-kinesis';
 import { describe, expect, it } from 'vitest';
-import type { OutboxRecord } from '../../src/outbox/outbox.batch';
-import { createKinesisPublisher } from '../../src/outbox/outbox.publisher';
+import type { OutboxRecord } from '../../src/batch';
+import { createKinesisPublisher } from '../../src/publisher';
 
 const records: OutboxRecord[] = [
   { id: 'e1', seq: '1', partitionKey: 'product-1', data: '{"id":"e1"}' },

@@ -1,10 +1,11 @@
-// The outbox relay's composition root, re-exported by the orders composition root: built once per
-// cold start, on first use, and shared by the handlers' kicks and the sweeper of this container.
+// The outbox relay's composition root, used by the composition roots of the services that write
+// outbox rows (orders, catalog): built once per cold start, on first use, and shared by the
+// handlers' kicks and the sweeper of this container.
 import { logger } from '@shop/lambda-kit';
-import { loadOutboxConfig, type OutboxConfig } from './outbox.config';
-import { createKinesisClient, createKinesisPublisher } from './outbox.publisher';
-import { createOutboxRelay, type OutboxRelay } from './outbox.relay';
-import { createRelayDb } from './outbox.repository';
+import { loadOutboxConfig, type OutboxConfig } from './config';
+import { createKinesisClient, createKinesisPublisher } from './publisher';
+import { createOutboxRelay, type OutboxRelay } from './relay';
+import { createRelayDb } from './repository';
 
 /** How long a request waits for its kick before answering; the drain goes on behind it. */
 export const KICK_WAIT_MS = 1_500;

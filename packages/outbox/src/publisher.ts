@@ -1,7 +1,7 @@
 // Kinesis adapter of the outbox relay: one PutRecords call per batch, partition key = product id.
 import { KinesisClient, PutRecordsCommand } from '@aws-sdk/client-kinesis';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
-import type { OutboxRecord } from './outbox.batch';
+import type { OutboxRecord } from './batch';
 
 export interface RejectedRecord {
   readonly id: string;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { KINESIS_LIMITS, type OutboxRecord, selectBatch } from '../../src/outbox/outbox.batch';
+import { KINESIS_LIMITS, type OutboxRecord, selectBatch } from '../../src/batch';
 
 const record = (seq: number, partitionKey: string, data = `{"n":${seq}}`): OutboxRecord => ({
   id: `event-${seq}`,

@@ -3,9 +3,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Database } from '@shop/db';
 import type { Kysely } from 'kysely';
-import { type BatchLimits, KINESIS_LIMITS, type OutboxRecord, selectBatch } from './outbox.batch';
-import type { OutboxPublisher } from './outbox.publisher';
-import { findOldestUnpublishedPerKey, markPublished, tryLockRelay } from './outbox.repository';
+import { type BatchLimits, KINESIS_LIMITS, type OutboxRecord, selectBatch } from './batch';
+import type { OutboxPublisher } from './publisher';
+import { findOldestUnpublishedPerKey, markPublished, tryLockRelay } from './repository';
 
 /** The part of a logger the relay uses (Powertools' Logger fits). */
 export interface RelayLogger {

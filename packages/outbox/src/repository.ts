@@ -2,7 +2,7 @@
 // owns the transaction.
 import { createPool, type Database, type DbConnectionConfig } from '@shop/db';
 import { Kysely, PostgresDialect, sql, type Transaction } from 'kysely';
-import type { OutboxRecord } from './outbox.batch';
+import type { OutboxRecord } from './batch';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
