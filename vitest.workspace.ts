@@ -41,6 +41,7 @@ export const projects: TestProjectInlineConfiguration[] = [
   integration('lambda-kit:integration', 'packages/lambda-kit'),
   unit('db', 'packages/db'),
   unit('outbox', 'packages/outbox'),
+  unit('catalog-cache', 'packages/catalog-cache'),
   integration('db:integration', 'packages/db'),
   unit('catalog:unit', 'services/catalog'),
   integration('catalog:integration', 'services/catalog'),

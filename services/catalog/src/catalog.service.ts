@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { CachedPage, ProductCache } from '@shop/catalog-cache';
 import { type Database, isDatabaseUnavailable, isUniqueViolation } from '@shop/db';
 import {
   applyStockDelta,
@@ -20,7 +21,6 @@ import {
 import type { Kysely } from 'kysely';
 import { decodeCursor, encodeCursor } from './cursor';
 import type { ImageStorage, PresignedUpload } from './image.storage';
-import type { CachedPage, ProductCache } from './product.cache';
 import {
   appendToOutbox,
   archiveProduct,

@@ -3,17 +3,13 @@
 import { randomUUID } from 'node:crypto';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { S3Client } from '@aws-sdk/client-s3';
+import { createProductCache as createSharedProductCache, type ProductCache } from '@shop/catalog-cache';
 import { createDb } from '@shop/db';
 import { logger, metrics } from '@shop/lambda-kit';
 import { kickOutboxRelay } from '@shop/outbox';
-import { Redis } from 'ioredis';
 import { type CatalogService, createCatalogService } from './catalog.service';
 import { type CatalogConfig, loadCatalogConfig } from './config';
 import { createS3ImageStorage, type ImageStorage } from './image.storage';
-import { createRedisProductCache, disabledProductCache, type ProductCache } from './product.cache';
-
-/** Redis answers in well under a millisecond; slower than this it is treated as down. */
-export const CACHE_TIMEOUT_MS = 50;
 
 const lazy = <T>(build: () => T): (() => T) => {
   let value: T | undefined;
@@ -27,28 +23,12 @@ const lazy = <T>(build: () => T): (() => T) => {
   };
 };
 
-export const createProductCache = (redisUrl: string | null): ProductCache => {
-  if (redisUrl === null) return disabledProductCache;
-  const redis = new Redis(redisUrl, {
-    commandTimeout: CACHE_TIMEOUT_MS,
-    connectTimeout: 1_000,
-    maxRetriesPerRequest: 0,
-    // Keep trying to reconnect in the background, at most once a second.
-    retryStrategy: (attempt) => Math.min(attempt * 100, 1_000),
+/** The catalog cache (@shop/catalog-cache) at `redisUrl`; null = Redis off. */
+export const createProductCache = (redisUrl: string | null): ProductCache =>
+  createSharedProductCache(redisUrl, (operation, error) => {
+    logger.warn('cache unavailable, serving from the database', { operation, error });
+    metrics.addMetric('CacheErrors', MetricUnit.Count, 1);
   });
-  redis.on('error', () => {
-    // Connection errors surface on each command (and are logged there); this only stops the
-    // client from crashing the process with an unhandled 'error' event.
-  });
-  return createRedisProductCache(redis, {
-    productTtlSeconds: 300,
-    listTtlSeconds: 60,
-    onError: (operation, error) => {
-      logger.warn('cache unavailable, serving from the database', { operation, error });
-      metrics.addMetric('CacheErrors', MetricUnit.Count, 1);
-    },
-  });
-};
 
 export const createImageStorage = (config: CatalogConfig): ImageStorage =>
   createS3ImageStorage(

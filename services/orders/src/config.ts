@@ -46,3 +46,22 @@ export const loadOrdersConfig = (env: NodeJS.ProcessEnv = process.env): OrdersCo
     region: e.AWS_REGION,
   });
 };
+
+const cacheEnvSchema = z.object({
+  /** As the catalog reads it: `redis://` / `rediss://` URL, or `off` when the catalog runs without a cache. */
+  REDIS_URL: z.union([z.literal('off'), z.url({ protocol: /^rediss?$/ })]),
+});
+
+export interface CatalogCacheConfig {
+  /** The catalog's Redis; null = the cache is off, nothing to invalidate. */
+  readonly redisUrl: string | null;
+}
+
+/**
+ * Only read by the functions that change stock (place, cancel): they invalidate the catalog's
+ * cache after the commit. The other functions need no REDIS_URL.
+ */
+export const loadCatalogCacheConfig = (env: NodeJS.ProcessEnv = process.env): CatalogCacheConfig => {
+  const e = readConfig(cacheEnvSchema, env);
+  return Object.freeze({ redisUrl: e.REDIS_URL === 'off' ? null : e.REDIS_URL });
+};

@@ -1,6 +1,8 @@
-// Orders in PostgreSQL. Placing and cancelling are database functions (packages/db migration
-// 2026-11-26T0003_orders): one round trip each, row locks held only inside the statement. Every
+// Orders in PostgreSQL. Placing and cancelling are database functions (packages/db migrations
+// 2026-11-26T0003_orders and 2026-11-26T0004_order_product_versions): one round trip each, row locks held only inside the statement. Every
 // function here is ONE round trip; rows and JSON documents never leave this module.
+
+import type { ProductVersion } from '@shop/catalog-cache';
 import type { Database, OrderStatusColumn } from '@shop/db';
 import type { BasketLine, FulfilmentStatus, Order, OrderStatus, ShippingAddress } from '@shop/domain';
 import { type Kysely, sql, type Transaction } from 'kysely';
@@ -63,7 +65,12 @@ export interface NewOrder {
 }
 
 export type PlaceOrderResult =
-  | { readonly outcome: 'placed'; readonly order: Order }
+  | {
+      readonly outcome: 'placed';
+      readonly order: Order;
+      /** The basket's products with their versions after the stock change (not part of the order). */
+      readonly productVersions: readonly ProductVersion[];
+    }
   | { readonly outcome: 'unknown_products'; readonly lines: readonly { index: number; productId: string }[] }
   | {
       readonly outcome: 'insufficient_stock';
@@ -77,7 +84,9 @@ export type PlaceOrderResult =
  */
 export const placeOrder = async (db: Db, order: NewOrder): Promise<PlaceOrderResult> => {
   const items = order.lines.map((line) => ({ productId: line.productId, quantity: line.quantity }));
-  let result: PlaceOrderResult & { order?: OrderDocument };
+  let result:
+    | { outcome: 'placed'; order: OrderDocument; productVersions: ProductVersion[] }
+    | Exclude<PlaceOrderResult, { outcome: 'placed' }>;
   try {
     const { rows } = await sql<{ result: typeof result }>`
       select place_order(${order.id}::uuid, ${order.customerId}::uuid, ${JSON.stringify(items)}::jsonb,
@@ -92,12 +101,18 @@ export const placeOrder = async (db: Db, order: NewOrder): Promise<PlaceOrderRes
     result = JSON.parse(e.detail);
   }
   return result.outcome === 'placed'
-    ? { outcome: 'placed', order: toOrder(result.order as OrderDocument) }
+    ? { outcome: 'placed', order: toOrder(result.order), productVersions: result.productVersions }
     : result;
 };
 
 export type CancelOrderResult =
-  | { readonly outcome: 'cancelled' | 'unchanged'; readonly order: Order }
+  | {
+      readonly outcome: 'cancelled';
+      readonly order: Order;
+      /** The restocked products with their versions after the change (not part of the order). */
+      readonly productVersions: readonly ProductVersion[];
+    }
+  | { readonly outcome: 'unchanged'; readonly order: Order }
   | { readonly outcome: 'not_found' }
   | { readonly outcome: 'not_cancellable'; readonly status: OrderStatus };
 
@@ -109,14 +124,26 @@ export const cancelOrder = async (
   db: Db,
   input: { orderId: string; customerId: string | null; correlationId: string },
 ): Promise<CancelOrderResult> => {
-  const { rows } = await sql<{ result: { outcome: string; order?: OrderDocument; status?: OrderStatus } }>`
+  const { rows } = await sql<{
+    result: {
+      outcome: string;
+      order?: OrderDocument;
+      status?: OrderStatus;
+      productVersions?: ProductVersion[];
+    };
+  }>`
     select cancel_order(${input.orderId}::uuid, ${input.customerId}::uuid, ${input.correlationId}) as result
   `.execute(db);
   const result = rows[0]!.result;
   switch (result.outcome) {
     case 'cancelled':
+      return {
+        outcome: 'cancelled',
+        order: toOrder(result.order as OrderDocument),
+        productVersions: result.productVersions ?? [],
+      };
     case 'unchanged':
-      return { outcome: result.outcome, order: toOrder(result.order as OrderDocument) };
+      return { outcome: 'unchanged', order: toOrder(result.order as OrderDocument) };
     case 'not_cancellable':
       return { outcome: 'not_cancellable', status: result.status as OrderStatus };
     default:

@@ -1,3 +1,4 @@
+import type { ProductVersion } from '@shop/catalog-cache';
 import { type Database, isDatabaseUnavailable } from '@shop/db';
 import {
   assertTransition,
@@ -51,6 +52,12 @@ export interface OrdersDependencies {
    * publish them at once instead of waiting for the sweeper. Must never throw.
    */
   readonly eventsCommitted?: () => Promise<void>;
+  /**
+   * Called (and awaited) after a committed change of products' stock, with their new versions, so
+   * the catalog's cache stops serving the old stock at once (production: tombstones in Redis).
+   * Must never throw.
+   */
+  readonly productsChanged?: (products: readonly ProductVersion[]) => Promise<void>;
 }
 
 export type OrdersService = ReturnType<typeof createOrdersService>;
@@ -88,6 +95,11 @@ const requireCustomer = (viewer: OrderViewer): string => {
 export const createOrdersService = (deps: OrdersDependencies) => {
   const { db } = deps;
   const eventsCommitted = deps.eventsCommitted ?? (async () => undefined);
+  const productsChanged = deps.productsChanged ?? (async () => undefined);
+  /** After the commit of a stock change: invalidate the catalog's cache and kick the relay. */
+  const committed = async (products: readonly ProductVersion[]): Promise<void> => {
+    await Promise.all([productsChanged(products), eventsCommitted()]);
+  };
 
   return translateInfrastructureErrors({
     /** ONE database round trip (the `place_order` function). */
@@ -103,7 +115,7 @@ export const createOrdersService = (deps: OrdersDependencies) => {
       });
       switch (result.outcome) {
         case 'placed':
-          await eventsCommitted();
+          await committed(result.productVersions);
           return result.order;
         case 'unknown_products':
           throw new ValidationError(
@@ -157,7 +169,7 @@ export const createOrdersService = (deps: OrdersDependencies) => {
       });
       switch (result.outcome) {
         case 'cancelled':
-          await eventsCommitted();
+          await committed(result.productVersions);
           return result.order;
         case 'unchanged':
           return result.order;

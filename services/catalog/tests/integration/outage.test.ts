@@ -1,10 +1,10 @@
 // A database outage is the shop's problem, not the caller's: 503 with Retry-After, never a 500.
 import { randomUUID } from 'node:crypto';
+import { disabledProductCache } from '@shop/catalog-cache';
 import { createDb } from '@shop/db';
 import { invoke } from '@shop/lambda-kit/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createCatalogService } from '../../src/catalog.service';
-import { disabledProductCache } from '../../src/product.cache';
 import { ADMIN, handlersFor } from '../support/harness';
 
 // Port 1 on loopback: nothing listens there, so every connection is refused at once.

@@ -10,7 +10,7 @@ import { getOrderHandler } from '../../src/handlers/get-order';
 import { listOrdersHandler } from '../../src/handlers/list-orders';
 import { placeOrderHandler } from '../../src/handlers/place-order';
 import { updateOrderStatusHandler } from '../../src/handlers/update-order-status';
-import { createOrdersService, type OrdersService } from '../../src/orders.service';
+import { createOrdersService, type OrdersDependencies, type OrdersService } from '../../src/orders.service';
 
 export const ADMIN = claimsOf('00000000-0000-4000-8000-00000000a001', ['admin']);
 export const CUSTOMER = claimsOf('00000000-0000-4000-8000-00000000c001', ['customer']);
@@ -42,6 +42,8 @@ export const createHarness = (
     poolSize?: number;
     /** The service's after-commit hook (production kicks the outbox relay); none by default. */
     eventsCommitted?: () => Promise<void>;
+    /** The service's after-commit cache invalidation (production: the catalog's Redis); none by default. */
+    productsChanged?: OrdersDependencies['productsChanged'];
   } = {},
 ): Harness => {
   let queryCount = 0;
@@ -54,7 +56,12 @@ export const createHarness = (
       },
     },
   );
-  const service = createOrdersService({ db, newId: randomUUID, eventsCommitted: options.eventsCommitted });
+  const service = createOrdersService({
+    db,
+    newId: randomUUID,
+    eventsCommitted: options.eventsCommitted,
+    productsChanged: options.productsChanged,
+  });
   return {
     service,
     db,

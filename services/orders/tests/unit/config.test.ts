@@ -1,6 +1,6 @@
 import { ConfigError } from '@shop/lambda-kit';
 import { describe, expect, it } from 'vitest';
-import { loadOrdersConfig } from '../../src/config';
+import { loadCatalogCacheConfig, loadOrdersConfig } from '../../src/config';
 
 describe('orders config', () => {
   it('uses the database URL locally', () => {
@@ -42,5 +42,19 @@ describe('orders config', () => {
         expect.arrayContaining(['DATABASE_PORT', 'DATABASE_NAME', 'DATABASE_USER']),
       );
     }
+  });
+});
+
+describe('catalog cache config (place and cancel only)', () => {
+  it('reads the catalog Redis, or none when it is off', () => {
+    expect(loadCatalogCacheConfig({ REDIS_URL: 'rediss://cache.example:6379' }).redisUrl).toBe(
+      'rediss://cache.example:6379',
+    );
+    expect(loadCatalogCacheConfig({ REDIS_URL: 'off' }).redisUrl).toBeNull();
+  });
+
+  it('fails fast without REDIS_URL or with something else than a Redis URL', () => {
+    expect(() => loadCatalogCacheConfig({})).toThrow(/REDIS_URL/);
+    expect(() => loadCatalogCacheConfig({ REDIS_URL: 'http://cache.example' })).toThrow(/REDIS_URL/);
   });
 });

@@ -1,3 +1,8 @@
+// The catalog's cache layout in Redis, shared by the catalog (which reads and fills it) and by every
+// other writer of products (orders), which must invalidate it after a commit:
+//   catalog:product:<id>              "<version>\n<json>" (a tombstone when the json is empty)
+//   catalog:lists:generation          INCR'd on every write
+//   catalog:list:<generation>:<hash>  a cached first page of a list, valid in its generation only
 import type { Product } from '@shop/domain';
 import type { Redis } from 'ioredis';
 
@@ -18,6 +23,19 @@ export interface ProductCache {
    * generation, so first pages cached before the write are never served again. One round trip.
    */
   productChanged(product: Product): Promise<void>;
+  /**
+   * After a committed write by something that does not hold the products as the catalog shows
+   * them (orders changing stock): stores a tombstone with each product's new version, so the next
+   * read misses and a reader still holding an older version cannot cache it again, and starts a new
+   * list generation. One round trip.
+   */
+  invalidateProducts(products: readonly ProductVersion[]): Promise<void>;
+}
+
+/** A product's id and its version after a committed write. */
+export interface ProductVersion {
+  readonly id: string;
+  readonly version: number;
 }
 
 export interface CachedPage {
@@ -31,12 +49,18 @@ export interface RedisProductCacheOptions {
   readonly onError: (operation: string, error: unknown) => void;
 }
 
-const PRODUCT_KEY = (id: string) => `catalog:product:${id}`;
-const LIST_GENERATION_KEY = 'catalog:lists:generation';
-const LIST_KEY = (generation: string, queryKey: string) => `catalog:list:${generation}:${queryKey}`;
+/** How long a product (or its tombstone) stays cached without a write. */
+export const PRODUCT_TTL_SECONDS = 300;
+/** How long a cached first page stays in its generation. */
+export const LIST_TTL_SECONDS = 60;
+
+export const PRODUCT_KEY = (id: string) => `catalog:product:${id}`;
+export const LIST_GENERATION_KEY = 'catalog:lists:generation';
+export const LIST_KEY = (generation: string, queryKey: string) => `catalog:list:${generation}:${queryKey}`;
 
 // Values are "<version>\n<json>". A reader that loaded an older version from the database (or
-// from a lagging replica) must not overwrite a newer one written after a commit.
+// from a lagging replica) must not overwrite a newer one written after a commit. An empty json is
+// a tombstone: a miss for readers that still blocks older versions.
 const SET_IF_NOT_OLDER = `
 local current = redis.call('GET', KEYS[1])
 if current then
@@ -54,6 +78,17 @@ return { generation, redis.call('GET', 'catalog:list:' .. generation .. ':' .. A
 type CacheRedis = Redis & {
   setIfNotOlder(key: string, version: number, json: string, ttl: number): Promise<number>;
   getFirstPage(generationKey: string, queryKey: string): Promise<[string, string | null]>;
+};
+
+type CachePipeline = ReturnType<Redis['pipeline']> & {
+  setIfNotOlder(key: string, version: number, json: string, ttl: number): unknown;
+};
+
+/** Runs a pipeline and throws the first command's error, if any. */
+const execAll = async (pipeline: CachePipeline): Promise<void> => {
+  const results = await pipeline.exec();
+  const failed = results?.find(([error]) => error !== null);
+  if (failed) throw failed[0];
 };
 
 export const createRedisProductCache = (redis: Redis, options: RedisProductCacheOptions): ProductCache => {
@@ -100,9 +135,7 @@ export const createRedisProductCache = (redis: Redis, options: RedisProductCache
       }),
     productChanged: (product) =>
       guarded('productChanged', undefined, async () => {
-        const pipeline = client.pipeline() as ReturnType<Redis['pipeline']> & {
-          setIfNotOlder(key: string, version: number, json: string, ttl: number): unknown;
-        };
+        const pipeline = client.pipeline() as CachePipeline;
         pipeline.setIfNotOlder(
           PRODUCT_KEY(product.id),
           product.version,
@@ -110,9 +143,17 @@ export const createRedisProductCache = (redis: Redis, options: RedisProductCache
           options.productTtlSeconds,
         );
         pipeline.incr(LIST_GENERATION_KEY);
-        const results = await pipeline.exec();
-        const failed = results?.find(([error]) => error !== null);
-        if (failed) throw failed[0];
+        await execAll(pipeline);
+      }),
+    invalidateProducts: (products) =>
+      guarded('invalidateProducts', undefined, async () => {
+        if (products.length === 0) return;
+        const pipeline = client.pipeline() as CachePipeline;
+        for (const { id, version } of products) {
+          pipeline.setIfNotOlder(PRODUCT_KEY(id), version, '', options.productTtlSeconds);
+        }
+        pipeline.incr(LIST_GENERATION_KEY);
+        await execAll(pipeline);
       }),
   };
 };
@@ -124,4 +165,5 @@ export const disabledProductCache: ProductCache = {
   getFirstPage: async () => ({ generation: '', page: undefined }),
   putFirstPage: async () => {},
   productChanged: async () => {},
+  invalidateProducts: async () => {},
 };
