@@ -8,7 +8,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { SEEDED_USERS } from '../../scripts/dev/seed-users';
 import { cognitoClient } from '../../scripts/lib/cognito-local';
@@ -64,23 +63,14 @@ const shippingAddress = {
 };
 
 /**
- * The product's stock in the database. Not through GET /products/{id}: the catalog caches products
- * (TTL 300 s) and nothing drops the cached copy when an order changes the stock until the
- * stock-stream consumer that invalidates it exists (issue 5).
+ * The product's stock as any client reads it: GET /products/{id}, through the catalog's cache.
+ * api.md: reads reflect a write, including stock changes from orders, within 1 second; orders
+ * invalidate the cached copy right after their commit.
  */
 async function stockOf(productId: string): Promise<number> {
-  // A client per query, ended before it returns: no idle connection is left for the stack's
-  // shutdown to terminate under us.
-  const client = new pg.Client({ connectionString: endpoints.databaseUrl });
-  await client.connect();
-  try {
-    const { rows } = await client.query<{ stock: number }>('select stock from products where id = $1', [
-      productId,
-    ]);
-    return rows[0]!.stock;
-  } finally {
-    await client.end();
-  }
+  const res = await callApi<{ stock: number }>(endpoints.apiUrl, 'GET', `/products/${productId}`, {});
+  expect(res.status).toBe(200);
+  return res.body.stock;
 }
 
 /** Waits (at most EVENT_DEADLINE_MS from `since`) until the stream holds a record matching `match`. */
