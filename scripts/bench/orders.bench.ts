@@ -130,7 +130,9 @@ async function run(ctx: BenchContext): Promise<BenchOutcome> {
       `hot SKU: ${orderRates.map((r) => round(r, 0)).join(', ')} orders/s vs ${updateRates.map((r) => round(r, 0)).join(', ')} updates/s`,
     );
 
-    // 3. In-process latency through the handler.
+    // 3. In-process latency through the handler, for requests without an Idempotency-Key: the
+    // route still needs its table configured (read at first use), but never calls DynamoDB.
+    process.env.IDEMPOTENCY_TABLE = 'shop-orders-bench-idempotency';
     const latencyProduct = await newProduct(1_000_000);
     const handler = placeOrderHandler(() => service);
     const context = lambdaContext('shop-orders-bench-placeOrder');
