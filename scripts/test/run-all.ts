@@ -1,7 +1,7 @@
 // `npm test`, the whole suite and what CI runs. Steps run in order and the first failure stops
 // the run: lint, typecheck, unit + integration tests (against PostgreSQL, Redis, s3rver and kinesalite started
 // once here and shared by every project's global setup), packaging, packaging tests, end-to-end.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -29,6 +29,37 @@ const command =
   () =>
     runCommand(bin, args, { cwd: ROOT, env: env() });
 
+/**
+ * A vitest run that also writes a JSON report, so the summary can count every test of the suite
+ * and end on the plain `N passed, N failed` line that CI reads.
+ */
+const reports: string[] = [];
+const vitest = (report: string, args: string[], env?: () => NodeJS.ProcessEnv) => {
+  const file = join(servicesDir, `${report}.json`);
+  reports.push(file);
+  return command(
+    'vitest',
+    ['run', ...args, '--reporter=default', '--reporter=json', `--outputFile.json=${file}`],
+    env,
+  );
+};
+
+const countTests = (): { passed: number; failed: number; skipped: number } => {
+  const total = { passed: 0, failed: 0, skipped: 0 };
+  for (const file of reports.filter((f) => existsSync(f))) {
+    const report = JSON.parse(readFileSync(file, 'utf8')) as {
+      numPassedTests: number;
+      numFailedTests: number;
+      numPendingTests: number;
+      numTodoTests: number;
+    };
+    total.passed += report.numPassedTests;
+    total.failed += report.numFailedTests;
+    total.skipped += report.numPendingTests + report.numTodoTests;
+  }
+  return total;
+};
+
 const earlyProjects = projects
   .map((project) => project.test?.name)
   .filter((name): name is string => typeof name === 'string' && !LATE_PROJECTS.includes(name));
@@ -46,7 +77,11 @@ const steps: Step[] = [
   },
   {
     name: 'unit + integration tests',
-    run: command('vitest', ['run', ...earlyProjects.flatMap((name) => ['--project', name])], () => testEnv),
+    run: vitest(
+      'unit-integration',
+      earlyProjects.flatMap((name) => ['--project', name]),
+      () => testEnv,
+    ),
   },
   {
     // Frees memory and CPU for the end-to-end test, which starts a stack of its own.
@@ -57,11 +92,11 @@ const steps: Step[] = [
     },
   },
   { name: 'package every service (osls-compose)', run: command('pnpm', ['package']) },
-  { name: 'packaging tests', run: command('vitest', ['run', '--project', 'packaging']) },
+  { name: 'packaging tests', run: vitest('packaging', ['--project', 'packaging']) },
   // One file at a time: each starts a whole shop, and two starting at once compete for ports and CPU.
   {
     name: 'end-to-end tests (npm start)',
-    run: command('vitest', ['run', '--project', 'e2e', '--no-file-parallelism']),
+    run: vitest('e2e', ['--project', 'e2e', '--no-file-parallelism']),
   },
 ];
 
@@ -69,8 +104,8 @@ const results: Array<{ name: string; seconds: number; ok: boolean }> = [];
 
 async function finish(code: number): Promise<never> {
   await supervisor.stopAll();
-  rmSync(servicesDir, { recursive: true, force: true });
   printSummary(code);
+  rmSync(servicesDir, { recursive: true, force: true });
   process.exit(code);
 }
 
@@ -83,6 +118,10 @@ function printSummary(code: number): void {
   const total = results.reduce((sum, result) => sum + result.seconds, 0);
   console.log(
     code === 0 ? `passed in ${total.toFixed(1)} s` : `FAILED (exit ${code}) after ${total.toFixed(1)} s`,
+  );
+  const tests = countTests();
+  console.log(
+    `tests: ${tests.passed} passed, ${tests.failed} failed${tests.skipped ? `, ${tests.skipped} skipped` : ''}`,
   );
 }
 
