@@ -1,4 +1,4 @@
-import type { DbConnectionConfig } from '@shop/db';
+import { type DbConnectionConfig, databaseConnectionFromEnv, databaseEnv } from '@shop/db';
 import { normaliseDomain } from '@shop/domain';
 import { readConfig } from '@shop/lambda-kit';
 import * as z from 'zod/mini';
@@ -51,39 +51,12 @@ export const loadSignUpConfig = (env: Env = process.env): SignUpConfig => {
   return Object.freeze({ blockedDomains: Object.freeze([...new Set(blockedDomains)]) });
 };
 
-const databaseEnv = z
-  .object({
-    // Locally: a URL. On AWS: the Aurora writer endpoint, reached with IAM auth. The writer, not the
-    // reader: GET /me usually follows the confirmation that wrote the row by seconds.
-    DATABASE_URL: z.optional(nonEmpty),
-    DATABASE_HOST: z.optional(nonEmpty),
-    DATABASE_PORT: z.optional(z.coerce.number().check(z.int(), z.positive())),
-    DATABASE_NAME: z.optional(nonEmpty),
-    DATABASE_USER: z.optional(nonEmpty),
-    AWS_REGION: nonEmpty,
-  })
-  .check(
-    z.superRefine((env, ctx) => {
-      if (env.DATABASE_URL !== undefined) return;
-      for (const key of ['DATABASE_HOST', 'DATABASE_PORT', 'DATABASE_NAME', 'DATABASE_USER'] as const) {
-        if (env[key] === undefined) {
-          ctx.addIssue({ code: 'custom', path: [key], message: 'required when DATABASE_URL is not set' });
-        }
-      }
-    }),
-  );
+// Locally: a URL. On AWS: the Aurora writer endpoint, reached with IAM auth. The writer, not the
+// reader: GET /me usually follows the confirmation that wrote the row by seconds.
+const databaseSchema = z.object(databaseEnv.shape).check(databaseEnv.check);
 
-export const loadDatabaseConfig = (env: Env = process.env): DbConnectionConfig => {
-  const e = readConfig(databaseEnv, env);
-  if (e.DATABASE_URL !== undefined) return Object.freeze({ url: e.DATABASE_URL });
-  return Object.freeze({
-    host: e.DATABASE_HOST!,
-    port: e.DATABASE_PORT!,
-    database: e.DATABASE_NAME!,
-    user: e.DATABASE_USER!,
-    region: e.AWS_REGION,
-  });
-};
+export const loadDatabaseConfig = (env: Env = process.env): DbConnectionConfig =>
+  databaseConnectionFromEnv(readConfig(databaseSchema, env));
 
 const cognitoEnv = z.object({
   AWS_REGION: nonEmpty,

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { CachedPage, ProductCache } from '@shop/catalog-cache';
-import { type Database, isDatabaseUnavailable, isUniqueViolation } from '@shop/db';
+import { type Database, isUniqueViolation, withOutageAs503 } from '@shop/db';
 import {
   applyStockDelta,
   assertImageKeysBelongTo,
@@ -12,7 +12,6 @@ import {
   type Product,
   type ProductStatus,
   productImagePrefix,
-  ServiceUnavailableError,
   SHOP_CURRENCY,
   type StockAdjustmentReason,
   stockChanged,
@@ -99,25 +98,6 @@ const singleFlight = <T>() => {
   };
 };
 
-/** Infrastructure outages become 503s with Retry-After; everything else passes through. */
-const translateInfrastructureErrors = <S extends Record<string, (...args: never[]) => Promise<unknown>>>(
-  service: S,
-): S =>
-  Object.fromEntries(
-    Object.entries(service).map(([name, method]) => [
-      name,
-      async (...args: never[]) => {
-        try {
-          return await method(...args);
-        } catch (error) {
-          if (isDatabaseUnavailable(error))
-            throw new ServiceUnavailableError('The catalog is unavailable', 2, error);
-          throw error;
-        }
-      },
-    ]),
-  ) as S;
-
 export const createCatalogService = (deps: CatalogDependencies) => {
   const { writer, reader, cache, assetsPublicUrl } = deps;
   const eventsCommitted = deps.eventsCommitted ?? (async () => undefined);
@@ -148,159 +128,162 @@ export const createCatalogService = (deps: CatalogDependencies) => {
     return product(row);
   };
 
-  return translateInfrastructureErrors({
-    /** Newest first. Only the first page of each query is cached: deep pages are rare and cheap. */
-    async listProducts(input: ListProductsInput, viewer: Viewer): Promise<CachedPage> {
-      const status = input.status ?? 'active';
-      if (status === 'archived' && !viewer.isAdmin)
-        throw new ForbiddenError('Only admins may list archived products');
-      const query = { ...input, status };
-      if (input.cursor !== undefined) return readPage(query);
+  return withOutageAs503(
+    {
+      /** Newest first. Only the first page of each query is cached: deep pages are rare and cheap. */
+      async listProducts(input: ListProductsInput, viewer: Viewer): Promise<CachedPage> {
+        const status = input.status ?? 'active';
+        if (status === 'archived' && !viewer.isAdmin)
+          throw new ForbiddenError('Only admins may list archived products');
+        const query = { ...input, status };
+        if (input.cursor !== undefined) return readPage(query);
 
-      const queryKey = createHash('sha1')
-        .update(JSON.stringify([status, input.category ?? null, input.q ?? null, input.limit]))
-        .digest('base64url');
-      return loadFirstPage(queryKey, async () => {
-        const { generation, page } = await cache.getFirstPage(queryKey);
-        if (page) return page;
-        const fresh = await readPage(query);
-        await cache.putFirstPage(generation, queryKey, fresh);
-        return fresh;
-      });
-    },
+        const queryKey = createHash('sha1')
+          .update(JSON.stringify([status, input.category ?? null, input.q ?? null, input.limit]))
+          .digest('base64url');
+        return loadFirstPage(queryKey, async () => {
+          const { generation, page } = await cache.getFirstPage(queryKey);
+          if (page) return page;
+          const fresh = await readPage(query);
+          await cache.putFirstPage(generation, queryKey, fresh);
+          return fresh;
+        });
+      },
 
-    async getProduct(id: string, viewer: Viewer): Promise<Product> {
-      const found = await loadProduct(id, async () => {
-        const cached = await cache.getProduct(id);
-        if (cached) return cached;
-        const row = await findProductById(reader, id);
-        if (!row) return undefined;
-        const fresh = product(row);
-        await cache.putProduct(fresh);
-        return fresh;
-      });
-      if (!found || !isVisibleTo(found, viewer)) throw new NotFoundError('Product');
-      return found;
-    },
+      async getProduct(id: string, viewer: Viewer): Promise<Product> {
+        const found = await loadProduct(id, async () => {
+          const cached = await cache.getProduct(id);
+          if (cached) return cached;
+          const row = await findProductById(reader, id);
+          if (!row) return undefined;
+          const fresh = product(row);
+          await cache.putProduct(fresh);
+          return fresh;
+        });
+        if (!found || !isVisibleTo(found, viewer)) throw new NotFoundError('Product');
+        return found;
+      },
 
-    /** One transaction: the product and, when it starts with stock, its `StockChanged` event. */
-    async createProduct(input: CreateProductInput, correlationId: string): Promise<Product> {
-      const id = deps.newId();
-      try {
-        const row = await writer.transaction().execute(async (trx) => {
-          const inserted = await insertProduct(trx, {
-            id,
-            sku: input.sku,
-            name: input.name,
-            description: input.description ?? '',
-            category: input.category,
-            priceAmount: input.priceAmount,
-            currency: SHOP_CURRENCY,
-            stock: input.stock,
-            lowStockThreshold: input.lowStockThreshold,
-          });
-          if (inserted.stock > 0) {
-            const event = stockChanged({
-              id: deps.newId(),
-              occurredAt: deps.now().toISOString(),
-              product: { id, sku: inserted.sku, lowStockThreshold: inserted.low_stock_threshold },
-              previousStock: 0,
-              newStock: inserted.stock,
-              reason: 'restock',
-              correlationId,
+      /** One transaction: the product and, when it starts with stock, its `StockChanged` event. */
+      async createProduct(input: CreateProductInput, correlationId: string): Promise<Product> {
+        const id = deps.newId();
+        try {
+          const row = await writer.transaction().execute(async (trx) => {
+            const inserted = await insertProduct(trx, {
+              id,
+              sku: input.sku,
+              name: input.name,
+              description: input.description ?? '',
+              category: input.category,
+              priceAmount: input.priceAmount,
+              currency: SHOP_CURRENCY,
+              stock: input.stock,
+              lowStockThreshold: input.lowStockThreshold,
             });
-            await appendToOutbox(trx, event);
+            if (inserted.stock > 0) {
+              const event = stockChanged({
+                id: deps.newId(),
+                occurredAt: deps.now().toISOString(),
+                product: { id, sku: inserted.sku, lowStockThreshold: inserted.low_stock_threshold },
+                previousStock: 0,
+                newStock: inserted.stock,
+                reason: 'restock',
+                correlationId,
+              });
+              await appendToOutbox(trx, event);
+            }
+            return inserted;
+          });
+          const createdProduct = await committed(product(row));
+          if (row.stock > 0) await eventsCommitted();
+          return createdProduct;
+        } catch (error) {
+          if (isUniqueViolation(error, 'products_sku_key')) {
+            throw new ConflictError(`A product with sku ${input.sku} already exists`, [
+              { path: 'sku', message: 'already exists' },
+            ]);
           }
-          return inserted;
+          throw error;
+        }
+      },
+
+      async updateProduct(
+        id: string,
+        changes: ProductChanges,
+        expectedVersion: number | undefined,
+      ): Promise<Product> {
+        if (changes.imageKeys !== undefined) {
+          assertImageKeysBelongTo(id, changes.imageKeys);
+          const missing = await deps.images().findMissing(changes.imageKeys);
+          if (missing.length > 0) {
+            throw new ValidationError(
+              'Some images were never uploaded',
+              missing.map((key) => ({
+                path: `images.${changes.imageKeys!.indexOf(key)}`,
+                message: 'not uploaded',
+              })),
+            );
+          }
+        }
+        const row = await updateProduct(writer, id, changes, expectedVersion);
+        if (row) return committed(product(row));
+        const current = await findProductById(writer, id);
+        if (!current) throw new NotFoundError('Product');
+        throw new PreconditionFailedError(
+          `The product is at version ${current.version}, not ${expectedVersion}`,
+        );
+      },
+
+      async archiveProduct(id: string): Promise<void> {
+        const result = await archiveProduct(writer, id);
+        if (!result) throw new NotFoundError('Product');
+        if (result.changed) await committed(product(result.row));
+      },
+
+      /**
+       * One transaction, 4 round trips (BEGIN, UPDATE ... RETURNING, one INSERT for the audit row and
+       * the outbox event, COMMIT). The conditional UPDATE makes concurrent adjustments safe.
+       */
+      async adjustStock(
+        id: string,
+        input: StockAdjustmentInput,
+        actor: string,
+        correlationId: string,
+      ): Promise<{ productId: string; stock: number }> {
+        const row = await writer.transaction().execute(async (trx) => {
+          const updated = await changeStock(trx, id, input.delta);
+          if (!updated) {
+            const current = await findProductById(trx, id);
+            if (!current) throw new NotFoundError('Product');
+            applyStockDelta(current, input.delta); // throws INSUFFICIENT_STOCK with what is available
+            throw new Error(`stock update of ${id} matched no row although the delta fits`);
+          }
+          const event = stockChanged({
+            id: deps.newId(),
+            occurredAt: deps.now().toISOString(),
+            product: { id, sku: updated.sku, lowStockThreshold: updated.low_stock_threshold },
+            previousStock: updated.stock - input.delta,
+            newStock: updated.stock,
+            reason: input.reason,
+            correlationId,
+          });
+          await recordStockAdjustment(trx, { id: deps.newId(), note: input.note, actor }, event);
+          return updated;
         });
-        const createdProduct = await committed(product(row));
-        if (row.stock > 0) await eventsCommitted();
-        return createdProduct;
-      } catch (error) {
-        if (isUniqueViolation(error, 'products_sku_key')) {
-          throw new ConflictError(`A product with sku ${input.sku} already exists`, [
-            { path: 'sku', message: 'already exists' },
-          ]);
-        }
-        throw error;
-      }
-    },
+        await committed(product(row));
+        await eventsCommitted();
+        return { productId: id, stock: row.stock };
+      },
 
-    async updateProduct(
-      id: string,
-      changes: ProductChanges,
-      expectedVersion: number | undefined,
-    ): Promise<Product> {
-      if (changes.imageKeys !== undefined) {
-        assertImageKeysBelongTo(id, changes.imageKeys);
-        const missing = await deps.images().findMissing(changes.imageKeys);
-        if (missing.length > 0) {
-          throw new ValidationError(
-            'Some images were never uploaded',
-            missing.map((key) => ({
-              path: `images.${changes.imageKeys!.indexOf(key)}`,
-              message: 'not uploaded',
-            })),
-          );
-        }
-      }
-      const row = await updateProduct(writer, id, changes, expectedVersion);
-      if (row) return committed(product(row));
-      const current = await findProductById(writer, id);
-      if (!current) throw new NotFoundError('Product');
-      throw new PreconditionFailedError(
-        `The product is at version ${current.version}, not ${expectedVersion}`,
-      );
+      async createImageUpload(
+        id: string,
+        input: { contentType: string; contentLength: number },
+      ): Promise<PresignedUpload> {
+        await requireProduct(id);
+        const key = `${productImagePrefix(id)}${deps.newId()}.${IMAGE_EXTENSIONS[input.contentType] ?? 'bin'}`;
+        return deps.images().presignUpload({ key, ...input });
+      },
     },
-
-    async archiveProduct(id: string): Promise<void> {
-      const result = await archiveProduct(writer, id);
-      if (!result) throw new NotFoundError('Product');
-      if (result.changed) await committed(product(result.row));
-    },
-
-    /**
-     * One transaction, 4 round trips (BEGIN, UPDATE ... RETURNING, one INSERT for the audit row and
-     * the outbox event, COMMIT). The conditional UPDATE makes concurrent adjustments safe.
-     */
-    async adjustStock(
-      id: string,
-      input: StockAdjustmentInput,
-      actor: string,
-      correlationId: string,
-    ): Promise<{ productId: string; stock: number }> {
-      const row = await writer.transaction().execute(async (trx) => {
-        const updated = await changeStock(trx, id, input.delta);
-        if (!updated) {
-          const current = await findProductById(trx, id);
-          if (!current) throw new NotFoundError('Product');
-          applyStockDelta(current, input.delta); // throws INSUFFICIENT_STOCK with what is available
-          throw new Error(`stock update of ${id} matched no row although the delta fits`);
-        }
-        const event = stockChanged({
-          id: deps.newId(),
-          occurredAt: deps.now().toISOString(),
-          product: { id, sku: updated.sku, lowStockThreshold: updated.low_stock_threshold },
-          previousStock: updated.stock - input.delta,
-          newStock: updated.stock,
-          reason: input.reason,
-          correlationId,
-        });
-        await recordStockAdjustment(trx, { id: deps.newId(), note: input.note, actor }, event);
-        return updated;
-      });
-      await committed(product(row));
-      await eventsCommitted();
-      return { productId: id, stock: row.stock };
-    },
-
-    async createImageUpload(
-      id: string,
-      input: { contentType: string; contentLength: number },
-    ): Promise<PresignedUpload> {
-      await requireProduct(id);
-      const key = `${productImagePrefix(id)}${deps.newId()}.${IMAGE_EXTENSIONS[input.contentType] ?? 'bin'}`;
-      return deps.images().presignUpload({ key, ...input });
-    },
-  });
+    { message: 'The catalog is unavailable', retryAfterSeconds: 2 },
+  );
 };

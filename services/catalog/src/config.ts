@@ -1,4 +1,4 @@
-import type { DbConnectionConfig } from '@shop/db';
+import { type DbConnectionConfig, databaseConnectionFromEnv, databaseWithReaderEnv } from '@shop/db';
 import { readConfig } from '@shop/lambda-kit';
 import * as z from 'zod/mini';
 
@@ -7,14 +7,7 @@ const nonEmpty = z.string().check(z.minLength(1));
 const envSchema = z
   .object({
     // Locally: URLs. On AWS: the Aurora writer/reader endpoints, reached with IAM auth.
-    DATABASE_URL: z.optional(nonEmpty),
-    DATABASE_READER_URL: z.optional(nonEmpty),
-    DATABASE_HOST: z.optional(nonEmpty),
-    DATABASE_READER_HOST: z.optional(nonEmpty),
-    DATABASE_PORT: z.optional(z.coerce.number().check(z.int(), z.positive())),
-    DATABASE_NAME: z.optional(nonEmpty),
-    DATABASE_USER: z.optional(nonEmpty),
-    AWS_REGION: nonEmpty,
+    ...databaseWithReaderEnv.shape,
     /** `redis://` / `rediss://` URL, or `off` to run without a cache (said loudly at start-up). */
     REDIS_URL: z.union([z.literal('off'), z.url({ protocol: /^rediss?$/ })]),
     ASSETS_BUCKET: nonEmpty,
@@ -23,29 +16,7 @@ const envSchema = z
     /** Only set locally (s3rver); on AWS the SDK finds S3 itself. */
     S3_ENDPOINT: z.optional(z.url()),
   })
-  .check(
-    z.superRefine((env, ctx) => {
-      const byUrl = env.DATABASE_URL !== undefined;
-      const required = byUrl
-        ? (['DATABASE_READER_URL'] as const)
-        : ([
-            'DATABASE_HOST',
-            'DATABASE_READER_HOST',
-            'DATABASE_PORT',
-            'DATABASE_NAME',
-            'DATABASE_USER',
-          ] as const);
-      for (const key of required) {
-        if (env[key] === undefined) {
-          ctx.addIssue({
-            code: 'custom',
-            path: [key],
-            message: `required when ${byUrl ? 'DATABASE_URL' : 'DATABASE_HOST'} is used`,
-          });
-        }
-      }
-    }),
-  );
+  .check(databaseWithReaderEnv.check);
 
 export interface CatalogConfig {
   readonly writer: DbConnectionConfig;
@@ -59,16 +30,9 @@ export interface CatalogConfig {
 
 export const loadCatalogConfig = (env: NodeJS.ProcessEnv = process.env): CatalogConfig => {
   const e = readConfig(envSchema, env);
-  const endpoint = (host: string): DbConnectionConfig => ({
-    host,
-    port: e.DATABASE_PORT!,
-    database: e.DATABASE_NAME!,
-    user: e.DATABASE_USER!,
-    region: e.AWS_REGION,
-  });
   return Object.freeze({
-    writer: e.DATABASE_URL ? { url: e.DATABASE_URL } : endpoint(e.DATABASE_HOST!),
-    reader: e.DATABASE_READER_URL ? { url: e.DATABASE_READER_URL } : endpoint(e.DATABASE_READER_HOST!),
+    writer: databaseConnectionFromEnv(e, 'writer'),
+    reader: databaseConnectionFromEnv(e, 'reader'),
     redisUrl: e.REDIS_URL === 'off' ? null : e.REDIS_URL,
     assetsBucket: e.ASSETS_BUCKET,
     assetsPublicUrl: e.ASSETS_PUBLIC_URL.replace(/\/+$/, ''),

@@ -1,19 +1,5 @@
-import { ValidationError } from '@shop/domain';
+import { createSeqCursor } from '@shop/db';
 
-// Opaque to clients; we only accept what we issued: a format version and the row's `seq`.
-const PREFIX = 'p1.';
-const SHAPE = /^p1\.(\d{1,19})$/;
-
-export const encodeCursor = (seq: string): string => Buffer.from(`${PREFIX}${seq}`).toString('base64url');
-
-export const decodeCursor = (cursor: string): string => {
-  const match = /^[A-Za-z0-9_-]{1,64}$/.test(cursor)
-    ? SHAPE.exec(Buffer.from(cursor, 'base64url').toString('utf8'))
-    : null;
-  if (!match) {
-    throw new ValidationError('cursor was not issued by this API', [
-      { path: 'cursor', message: 'unknown cursor' },
-    ]);
-  }
-  return match[1]!;
-};
+// Products' cursors: `p1` is their format version (orders have their own prefix, so one API's
+// cursor is never accepted by the other).
+export const { encode: encodeCursor, decode: decodeCursor } = createSeqCursor('p1');

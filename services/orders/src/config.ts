@@ -1,29 +1,9 @@
-import type { DbConnectionConfig } from '@shop/db';
+import { type DbConnectionConfig, databaseConnectionFromEnv, databaseEnv } from '@shop/db';
 import { readConfig } from '@shop/lambda-kit';
 import * as z from 'zod/mini';
 
-const nonEmpty = z.string().check(z.minLength(1));
-
-const envSchema = z
-  .object({
-    // Locally: a URL. On AWS: the Aurora writer endpoint, reached with IAM auth.
-    DATABASE_URL: z.optional(nonEmpty),
-    DATABASE_HOST: z.optional(nonEmpty),
-    DATABASE_PORT: z.optional(z.coerce.number().check(z.int(), z.positive())),
-    DATABASE_NAME: z.optional(nonEmpty),
-    DATABASE_USER: z.optional(nonEmpty),
-    AWS_REGION: nonEmpty,
-  })
-  .check(
-    z.superRefine((env, ctx) => {
-      if (env.DATABASE_URL !== undefined) return;
-      for (const key of ['DATABASE_HOST', 'DATABASE_PORT', 'DATABASE_NAME', 'DATABASE_USER'] as const) {
-        if (env[key] === undefined) {
-          ctx.addIssue({ code: 'custom', path: [key], message: 'required when DATABASE_URL is not set' });
-        }
-      }
-    }),
-  );
+// Locally: a URL. On AWS: the Aurora writer endpoint, reached with IAM auth.
+const envSchema = z.object(databaseEnv.shape).check(databaseEnv.check);
 
 export interface OrdersConfig {
   /** Orders only use the writer: they read their own writes. */
@@ -34,15 +14,7 @@ export interface OrdersConfig {
 export const loadOrdersConfig = (env: NodeJS.ProcessEnv = process.env): OrdersConfig => {
   const e = readConfig(envSchema, env);
   return Object.freeze({
-    writer: e.DATABASE_URL
-      ? { url: e.DATABASE_URL }
-      : {
-          host: e.DATABASE_HOST!,
-          port: e.DATABASE_PORT!,
-          database: e.DATABASE_NAME!,
-          user: e.DATABASE_USER!,
-          region: e.AWS_REGION,
-        },
+    writer: databaseConnectionFromEnv(e),
     region: e.AWS_REGION,
   });
 };

@@ -1,5 +1,5 @@
 import type { ProductVersion } from '@shop/catalog-cache';
-import { type Database, isDatabaseUnavailable } from '@shop/db';
+import { type Database, isDatabaseUnavailable, withOutageAs503 } from '@shop/db';
 import {
   assertTransition,
   type BasketLine,
@@ -14,7 +14,6 @@ import {
   type Order,
   type OrderStatus,
   type OrderViewer,
-  ServiceUnavailableError,
   type ShippingAddress,
   statusesLeadingTo,
   ValidationError,
@@ -69,24 +68,6 @@ const RETRYABLE_SQLSTATES = new Set(['40P01', '40001', '55P03', '57014']);
 const isRetryable = (error: unknown): boolean =>
   isDatabaseUnavailable(error) || RETRYABLE_SQLSTATES.has(String((error as { code?: unknown })?.code));
 
-/** Infrastructure trouble becomes a 503 with Retry-After; everything else passes through. */
-const translateInfrastructureErrors = <S extends Record<string, (...args: never[]) => Promise<unknown>>>(
-  service: S,
-): S =>
-  Object.fromEntries(
-    Object.entries(service).map(([name, method]) => [
-      name,
-      async (...args: never[]) => {
-        try {
-          return await method(...args);
-        } catch (error) {
-          if (isRetryable(error)) throw new ServiceUnavailableError('Orders are unavailable', 1, error);
-          throw error;
-        }
-      },
-    ]),
-  ) as S;
-
 const requireCustomer = (viewer: OrderViewer): string => {
   if (viewer.customerId === null) throw new ForbiddenError('Only customers may place orders');
   return viewer.customerId;
@@ -101,94 +82,101 @@ export const createOrdersService = (deps: OrdersDependencies) => {
     await Promise.all([productsChanged(products), eventsCommitted()]);
   };
 
-  return translateInfrastructureErrors({
-    /** ONE database round trip (the `place_order` function). */
-    async placeOrder(input: PlaceOrderInput, viewer: OrderViewer, correlationId: string): Promise<Order> {
-      const customerId = requireCustomer(viewer);
-      const lines = newBasket(input.items);
-      const result = await placeOrder(db, {
-        id: deps.newId(),
-        customerId,
-        lines,
-        shippingAddress: input.shippingAddress,
-        correlationId,
-      });
-      switch (result.outcome) {
-        case 'placed':
-          await committed(result.productVersions);
-          return result.order;
-        case 'unknown_products':
-          throw new ValidationError(
-            'Some products are unknown or no longer sold',
-            result.lines.map((line) => ({
-              path: `items.${line.index}.productId`,
-              message: 'unknown or archived product',
-            })),
-          );
-        case 'insufficient_stock':
-          throw new InsufficientStockError(result.lines);
-      }
-    },
-
-    /** ONE round trip. Customers see their own orders; admins all, optionally by customer. */
-    async listOrders(input: ListOrdersInput, viewer: OrderViewer): Promise<OrderPage> {
-      let customerId = input.customerId;
-      if (!viewer.isAdmin) {
-        const own = requireCustomer(viewer);
-        if (customerId !== undefined && customerId !== own) {
-          throw new ForbiddenError("Only admins may list other customers' orders");
+  return withOutageAs503(
+    {
+      /** ONE database round trip (the `place_order` function). */
+      async placeOrder(input: PlaceOrderInput, viewer: OrderViewer, correlationId: string): Promise<Order> {
+        const customerId = requireCustomer(viewer);
+        const lines = newBasket(input.items);
+        const result = await placeOrder(db, {
+          id: deps.newId(),
+          customerId,
+          lines,
+          shippingAddress: input.shippingAddress,
+          correlationId,
+        });
+        switch (result.outcome) {
+          case 'placed':
+            await committed(result.productVersions);
+            return result.order;
+          case 'unknown_products':
+            throw new ValidationError(
+              'Some products are unknown or no longer sold',
+              result.lines.map((line) => ({
+                path: `items.${line.index}.productId`,
+                message: 'unknown or archived product',
+              })),
+            );
+          case 'insufficient_stock':
+            throw new InsufficientStockError(result.lines);
         }
-        customerId = own;
-      }
-      const { orders, lastSeq } = await findOrders(db, {
-        customerId,
-        status: input.status,
-        beforeSeq: input.cursor === undefined ? undefined : decodeCursor(input.cursor),
-        limit: input.limit,
-      });
-      return { items: orders, nextCursor: lastSeq === null ? null : encodeCursor(lastSeq) };
-    },
+      },
 
-    /** ONE round trip; someone else's order is simply not found. */
-    async getOrder(id: string, viewer: OrderViewer): Promise<Order> {
-      const order = await findOrder(db, {
-        orderId: id,
-        customerId: viewer.isAdmin ? null : viewer.customerId,
-      });
-      if (!order || !isOrderVisibleTo(order, viewer)) throw new NotFoundError('Order');
-      return order;
-    },
+      /** ONE round trip. Customers see their own orders; admins all, optionally by customer. */
+      async listOrders(input: ListOrdersInput, viewer: OrderViewer): Promise<OrderPage> {
+        let customerId = input.customerId;
+        if (!viewer.isAdmin) {
+          const own = requireCustomer(viewer);
+          if (customerId !== undefined && customerId !== own) {
+            throw new ForbiddenError("Only admins may list other customers' orders");
+          }
+          customerId = own;
+        }
+        const { orders, lastSeq } = await findOrders(db, {
+          customerId,
+          status: input.status,
+          beforeSeq: input.cursor === undefined ? undefined : decodeCursor(input.cursor),
+          limit: input.limit,
+        });
+        return { items: orders, nextCursor: lastSeq === null ? null : encodeCursor(lastSeq) };
+      },
 
-    /** ONE round trip (the `cancel_order` function): restocks and emits StockChanged events. */
-    async cancelOrder(id: string, viewer: OrderViewer, correlationId: string): Promise<Order> {
-      if (!viewer.isAdmin && viewer.customerId === null) throw new NotFoundError('Order');
-      const result = await cancelOrder(db, {
-        orderId: id,
-        customerId: viewer.isAdmin ? null : viewer.customerId,
-        correlationId,
-      });
-      switch (result.outcome) {
-        case 'cancelled':
-          await committed(result.productVersions);
-          return result.order;
-        case 'unchanged':
-          return result.order;
-        case 'not_cancellable':
-          cancellationOf(result.status); // throws INVALID_STATE with the reason
-          throw new Error(`cancel_order refused an order that is ${result.status}`);
-        case 'not_found':
-          throw new NotFoundError('Order');
-      }
-    },
+      /** ONE round trip; someone else's order is simply not found. */
+      async getOrder(id: string, viewer: OrderViewer): Promise<Order> {
+        const order = await findOrder(db, {
+          orderId: id,
+          customerId: viewer.isAdmin ? null : viewer.customerId,
+        });
+        if (!order || !isOrderVisibleTo(order, viewer)) throw new NotFoundError('Order');
+        return order;
+      },
 
-    /** ONE round trip: a conditional UPDATE that only moves the order along a legal transition. */
-    async updateOrderStatus(id: string, to: FulfilmentStatus): Promise<Order> {
-      const result = await changeOrderStatus(db, { orderId: id, to, from: statusesLeadingTo(to) });
-      if (!result) throw new NotFoundError('Order');
-      if (result.order) return result.order;
-      assertTransition(result.previous, to); // throws INVALID_STATE
-      // Legal when read, changed by someone else before the update: the order is no longer there.
-      throw new InvalidStateError(`The order is no longer ${result.previous}; read it again`);
+      /** ONE round trip (the `cancel_order` function): restocks and emits StockChanged events. */
+      async cancelOrder(id: string, viewer: OrderViewer, correlationId: string): Promise<Order> {
+        if (!viewer.isAdmin && viewer.customerId === null) throw new NotFoundError('Order');
+        const result = await cancelOrder(db, {
+          orderId: id,
+          customerId: viewer.isAdmin ? null : viewer.customerId,
+          correlationId,
+        });
+        switch (result.outcome) {
+          case 'cancelled':
+            await committed(result.productVersions);
+            return result.order;
+          case 'unchanged':
+            return result.order;
+          case 'not_cancellable':
+            cancellationOf(result.status); // throws INVALID_STATE with the reason
+            throw new Error(`cancel_order refused an order that is ${result.status}`);
+          case 'not_found':
+            throw new NotFoundError('Order');
+        }
+      },
+
+      /** ONE round trip: a conditional UPDATE that only moves the order along a legal transition. */
+      async updateOrderStatus(id: string, to: FulfilmentStatus): Promise<Order> {
+        const result = await changeOrderStatus(db, { orderId: id, to, from: statusesLeadingTo(to) });
+        if (!result) throw new NotFoundError('Order');
+        if (result.order) return result.order;
+        assertTransition(result.previous, to); // throws INVALID_STATE
+        // Legal when read, changed by someone else before the update: the order is no longer there.
+        throw new InvalidStateError(`The order is no longer ${result.previous}; read it again`);
+      },
     },
-  });
+    {
+      message: 'Orders are unavailable',
+      retryAfterSeconds: 1,
+      isRetryable,
+    },
+  );
 };
