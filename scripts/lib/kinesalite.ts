@@ -6,7 +6,10 @@ import {
   CreateStreamCommand,
   DeleteStreamCommand,
   DescribeStreamSummaryCommand,
+  GetRecordsCommand,
+  GetShardIteratorCommand,
   KinesisClient,
+  ListShardsCommand,
 } from '@aws-sdk/client-kinesis';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import kinesalite from 'kinesalite';
@@ -102,4 +105,39 @@ function closeServer(server: Server): Promise<void> {
     server.closeAllConnections?.();
     server.close((error) => (error ? reject(error) : resolve()));
   });
+}
+
+export interface StreamRecord {
+  readonly shardId: string;
+  readonly partitionKey: string;
+  readonly data: Record<string, unknown>;
+}
+
+/** Every record of `streamName` so far: all shards from TRIM_HORIZON, each in its sequence order. */
+export async function readStreamRecords(client: KinesisClient, streamName: string): Promise<StreamRecord[]> {
+  const { Shards = [] } = await client.send(new ListShardsCommand({ StreamName: streamName }));
+  const records: StreamRecord[] = [];
+  for (const shard of Shards) {
+    const shardId = shard.ShardId!;
+    let { ShardIterator: iterator } = await client.send(
+      new GetShardIteratorCommand({
+        StreamName: streamName,
+        ShardId: shardId,
+        ShardIteratorType: 'TRIM_HORIZON',
+      }),
+    );
+    while (iterator) {
+      const page = await client.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 10_000 }));
+      for (const record of page.Records ?? []) {
+        records.push({
+          shardId,
+          partitionKey: record.PartitionKey!,
+          data: JSON.parse(Buffer.from(record.Data!).toString('utf8')) as Record<string, unknown>,
+        });
+      }
+      if (!page.Records?.length) break;
+      iterator = page.NextShardIterator;
+    }
+  }
+  return records;
 }

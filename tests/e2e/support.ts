@@ -6,8 +6,7 @@ import {
   InitiateAuthCommand,
   SignUpCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
-import { GetRecordsCommand, GetShardIteratorCommand, ListShardsCommand } from '@aws-sdk/client-kinesis';
-import { localKinesisClient } from '../../scripts/lib/kinesalite';
+import { localKinesisClient, readStreamRecords, type StreamRecord } from '../../scripts/lib/kinesalite';
 import type { Endpoints } from './stack';
 
 export interface ApiResponse<T = unknown> {
@@ -79,41 +78,13 @@ export async function signUpConfirmed(
   return { email: user.email, sub: UserSub! };
 }
 
-export interface StreamRecord {
-  shardId: string;
-  partitionKey: string;
-  data: Record<string, unknown>;
-}
+export type { StreamRecord } from '../../scripts/lib/kinesalite';
 
 /** Every record of `streamName` so far: all shards from TRIM_HORIZON, each in sequence order. */
 export async function readStream(endpoint: string, streamName: string): Promise<StreamRecord[]> {
   const client = localKinesisClient(endpoint);
   try {
-    const { Shards = [] } = await client.send(new ListShardsCommand({ StreamName: streamName }));
-    const records: StreamRecord[] = [];
-    for (const shard of Shards) {
-      const shardId = shard.ShardId!;
-      let { ShardIterator: iterator } = await client.send(
-        new GetShardIteratorCommand({
-          StreamName: streamName,
-          ShardId: shardId,
-          ShardIteratorType: 'TRIM_HORIZON',
-        }),
-      );
-      while (iterator) {
-        const page = await client.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 10_000 }));
-        for (const record of page.Records ?? []) {
-          records.push({
-            shardId,
-            partitionKey: record.PartitionKey!,
-            data: JSON.parse(Buffer.from(record.Data!).toString('utf8')) as Record<string, unknown>,
-          });
-        }
-        if (!page.Records?.length) break;
-        iterator = page.NextShardIterator;
-      }
-    }
-    return records;
+    return await readStreamRecords(client, streamName);
   } finally {
     client.destroy();
   }

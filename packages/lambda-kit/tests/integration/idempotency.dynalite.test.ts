@@ -4,14 +4,10 @@
 import { randomUUID } from 'node:crypto';
 import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { InsufficientStockError } from '@shop/domain';
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
-import {
-  type DynaliteServer,
-  ensureIdempotencyTable,
-  localDynamoDbClient,
-  startDynalite,
-} from '../../../../scripts/lib/dynalite';
+import { localDynamoDbClient } from '../../../../scripts/lib/dynalite';
+import { useIdempotencyTable } from '../../../../scripts/test/dynalite.fixture';
 import { createHttpHandler } from '../../src/http-handler';
 import { created, type HttpResponse } from '../../src/http-response';
 import { idempotent } from '../../src/idempotency.guard';
@@ -24,19 +20,7 @@ const BOB = claimsOf('bob-sub', ['customer']);
 const basket = z.strictObject({ sku: z.string(), quantity: z.number().int().positive() });
 type Basket = z.infer<typeof basket>;
 
-let dynamo: DynaliteServer;
-
-beforeAll(async () => {
-  dynamo = await startDynalite({ port: 0 });
-  await ensureIdempotencyTable(dynamo.endpoint, TABLE);
-  vi.stubEnv('IDEMPOTENCY_TABLE', TABLE);
-  vi.stubEnv('DYNAMODB_ENDPOINT', dynamo.endpoint);
-});
-
-afterAll(async () => {
-  vi.unstubAllEnvs();
-  await dynamo?.close();
-});
+const dynamo = useIdempotencyTable(TABLE);
 
 beforeEach(() => {
   vi.spyOn(logger, 'warn').mockImplementation(() => undefined);
@@ -243,7 +227,7 @@ type StoredItem = Record<string, unknown> & {
 };
 
 const storedItems = async (): Promise<StoredItem[]> => {
-  const client = DynamoDBDocumentClient.from(localDynamoDbClient(dynamo.endpoint));
+  const client = DynamoDBDocumentClient.from(localDynamoDbClient(dynamo().endpoint));
   try {
     const { Items = [] } = await client.send(new ScanCommand({ TableName: TABLE }));
     return Items as StoredItem[];

@@ -2,25 +2,14 @@
 // PostgreSQL: a retried request is applied once and the retry replays the first response.
 import { randomUUID } from 'node:crypto';
 import { invoke } from '@shop/lambda-kit/testing';
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { type DynaliteServer, ensureIdempotencyTable, startDynalite } from '../../../../scripts/lib/dynalite';
+import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { useIdempotencyTable } from '../../../../scripts/test/dynalite.fixture';
 import { ADMIN, createHarness, newProductBody, resetCatalog } from '../support/harness';
 
 const TABLE = 'shop-catalog-idempotency-test';
 const harness = createHarness();
-let dynamo: DynaliteServer;
-
-beforeAll(async () => {
-  dynamo = await startDynalite({ port: 0 });
-  await ensureIdempotencyTable(dynamo.endpoint, TABLE);
-  vi.stubEnv('IDEMPOTENCY_TABLE', TABLE);
-  vi.stubEnv('DYNAMODB_ENDPOINT', dynamo.endpoint);
-});
-afterAll(async () => {
-  vi.unstubAllEnvs();
-  await harness.close();
-  await dynamo?.close();
-});
+useIdempotencyTable(TABLE);
+afterAll(() => harness.close());
 beforeEach(() => resetCatalog(harness));
 
 type Answer = { id?: string; productId?: string; stock?: number; error?: { code: string } };

@@ -1,12 +1,7 @@
 // Catalog writes StockChanged events to the shared outbox and kicks the relay after the commit, as
 // orders does: an adjustment's event is in the stream (kinesalite) when the response leaves, and
 // with Kinesis unreachable the adjustment still succeeds and its event waits in the outbox.
-import {
-  GetRecordsCommand,
-  GetShardIteratorCommand,
-  KinesisClient,
-  ListShardsCommand,
-} from '@aws-sdk/client-kinesis';
+import { KinesisClient } from '@aws-sdk/client-kinesis';
 import type { Database } from '@shop/db';
 import { invoke } from '@shop/lambda-kit/testing';
 import {
@@ -21,6 +16,7 @@ import {
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { Kysely } from 'kysely';
 import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
+import { readStreamRecords } from '../../../../scripts/lib/kinesalite';
 import { ADMIN, createHarness, type Harness, newProductBody, resetCatalog } from '../support/harness';
 
 const CREDENTIALS = { accessKeyId: 'LOCAL', secretAccessKey: 'LOCAL' } as const;
@@ -36,28 +32,8 @@ interface StreamEvent {
 }
 
 /** Every record of the stream, all shards read from TRIM_HORIZON. */
-const readStream = async (client: KinesisClient, streamName: string): Promise<StreamEvent[]> => {
-  const { Shards = [] } = await client.send(new ListShardsCommand({ StreamName: streamName }));
-  const events: StreamEvent[] = [];
-  for (const shard of Shards) {
-    let { ShardIterator: iterator } = await client.send(
-      new GetShardIteratorCommand({
-        StreamName: streamName,
-        ShardId: shard.ShardId!,
-        ShardIteratorType: 'TRIM_HORIZON',
-      }),
-    );
-    while (iterator) {
-      const page = await client.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 10_000 }));
-      for (const record of page.Records ?? []) {
-        events.push(JSON.parse(Buffer.from(record.Data!).toString('utf8')));
-      }
-      if (!page.Records?.length) break;
-      iterator = page.NextShardIterator;
-    }
-  }
-  return events;
-};
+const readStream = async (client: KinesisClient, streamName: string): Promise<StreamEvent[]> =>
+  (await readStreamRecords(client, streamName)).map((record) => record.data as unknown as StreamEvent);
 
 interface Wired {
   readonly harness: Harness;

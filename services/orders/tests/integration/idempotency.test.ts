@@ -2,8 +2,8 @@
 // order is placed once, whatever the timing of the retries.
 import type { Order } from '@shop/domain';
 import { invoke } from '@shop/lambda-kit/testing';
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { type DynaliteServer, ensureIdempotencyTable, startDynalite } from '../../../../scripts/lib/dynalite';
+import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { useIdempotencyTable } from '../../../../scripts/test/dynalite.fixture';
 import {
   address,
   CUSTOMER,
@@ -16,19 +16,8 @@ import {
 
 const TABLE = 'shop-orders-idempotency-test';
 const harness = createHarness({ poolSize: 8 });
-let dynamo: DynaliteServer;
-
-beforeAll(async () => {
-  dynamo = await startDynalite({ port: 0 });
-  await ensureIdempotencyTable(dynamo.endpoint, TABLE);
-  vi.stubEnv('IDEMPOTENCY_TABLE', TABLE);
-  vi.stubEnv('DYNAMODB_ENDPOINT', dynamo.endpoint);
-});
-afterAll(async () => {
-  vi.unstubAllEnvs();
-  await harness.close();
-  await dynamo?.close();
-});
+useIdempotencyTable(TABLE);
+afterAll(() => harness.close());
 beforeEach(() => resetOrders(harness.db));
 
 const place = (body: unknown, key: string, claims = CUSTOMER) =>

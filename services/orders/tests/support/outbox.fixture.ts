@@ -5,16 +5,14 @@ import {
   CreateStreamCommand,
   DeleteStreamCommand,
   DescribeStreamSummaryCommand,
-  GetRecordsCommand,
-  GetShardIteratorCommand,
   KinesisClient,
-  ListShardsCommand,
 } from '@aws-sdk/client-kinesis';
 import type { Database } from '@shop/db';
 import type { OutboxPublisher, PublishOutcome } from '@shop/outbox';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { type Kysely, sql } from 'kysely';
 import { expect } from 'vitest';
+import { readStreamRecords } from '../../../../scripts/lib/kinesalite';
 
 export const LOCAL_CREDENTIALS = { accessKeyId: 'LOCAL', secretAccessKey: 'LOCAL' } as const;
 
@@ -132,33 +130,12 @@ export interface StreamRecord {
 }
 
 /** Every record in the stream, shard by shard, each shard in its sequence order. */
-export const readStream = async (client: KinesisClient, streamName: string): Promise<StreamRecord[]> => {
-  const { Shards = [] } = await client.send(new ListShardsCommand({ StreamName: streamName }));
-  const records: StreamRecord[] = [];
-  for (const shard of Shards) {
-    const shardId = shard.ShardId!;
-    let { ShardIterator: iterator } = await client.send(
-      new GetShardIteratorCommand({
-        StreamName: streamName,
-        ShardId: shardId,
-        ShardIteratorType: 'TRIM_HORIZON',
-      }),
-    );
-    while (iterator) {
-      const page = await client.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 10_000 }));
-      for (const record of page.Records ?? []) {
-        records.push({
-          shardId,
-          partitionKey: record.PartitionKey!,
-          event: JSON.parse(Buffer.from(record.Data!).toString('utf8')),
-        });
-      }
-      if (!page.Records?.length) break;
-      iterator = page.NextShardIterator;
-    }
-  }
-  return records;
-};
+export const readStream = async (client: KinesisClient, streamName: string): Promise<StreamRecord[]> =>
+  (await readStreamRecords(client, streamName)).map(({ shardId, partitionKey, data }) => ({
+    shardId,
+    partitionKey,
+    event: data as unknown as StreamRecord['event'],
+  }));
 
 /**
  * Asserts that every planned event is in the stream and that, per product, the first time each
