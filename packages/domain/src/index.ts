@@ -9,3 +9,4 @@ export * from './money';
 export * from './order';
 export * from './product';
 export * from './stock';
+export * from './stock-alert';
