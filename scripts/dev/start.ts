@@ -9,13 +9,7 @@ import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { migrateToLatest } from '@shop/db';
-import {
-  type CognitoLocal,
-  type CognitoTriggers,
-  issuerOf,
-  jwksUrlOf,
-  startCognitoLocal,
-} from '../lib/cognito-local';
+import { type CognitoTriggers, issuerOf, jwksUrlOf, startCognitoLocal } from '../lib/cognito-local';
 import { ensureIdempotencyTable, LOCAL_IDEMPOTENCY_TABLE, startDynalite } from '../lib/dynalite';
 import { ensureStream, STOCK_EVENTS_STREAM, startKinesalite } from '../lib/kinesalite';
 import { findFreePort, isPortFree, LOCAL_HOST } from '../lib/ports';
@@ -25,6 +19,7 @@ import { startS3 } from '../lib/s3';
 import { type ManagedProcess, Supervisor } from '../lib/supervisor';
 import { answersHttp, StopWaiting, waitUntil } from '../lib/wait';
 import { bearerTokenGuard } from './bearer-token.guard';
+import type { Endpoints } from './endpoints';
 import { startFront } from './front';
 import { startLocalOutboxSweeper } from './outbox-sweeper';
 import { seedCatalog } from './seed';
@@ -48,17 +43,6 @@ const PREFERRED_PORTS = {
 const SERVICE_START_TIMEOUT_MS = 180_000;
 /** The value of REDIS_URL that tells services to run with the cache disabled. */
 const REDIS_OFF = 'off';
-
-interface Stack {
-  apiUrl: string;
-  databaseUrl: string;
-  redisUrl: string;
-  s3: { endpoint: string; assetsBucket: string };
-  kinesis: { endpoint: string; streamName: string };
-  dynamodb: { endpoint: string; idempotencyTable: string };
-  cognito: CognitoLocal;
-  services: Record<string, { url: string; lambdaUrl: string }>;
-}
 
 const supervisor = new Supervisor();
 const log = (message: string) => supervisor.log('shop', message);
@@ -191,7 +175,7 @@ async function main(): Promise<void> {
     log('no service provides the Cognito triggers (auth-hooks): dev users are NOT seeded');
   }
 
-  const stack: Stack = {
+  const stack: Endpoints = {
     apiUrl: front.url,
     databaseUrl,
     redisUrl,
@@ -324,7 +308,7 @@ async function waitForService({ service, httpPort, process: child }: RunningServ
   );
 }
 
-function printBanner(stack: Stack, endpointsFile: string, usersSeeded: boolean): void {
+function printBanner(stack: Endpoints, endpointsFile: string, usersSeeded: boolean): void {
   const { cognito } = stack;
   const lines = [
     '',

@@ -2,19 +2,11 @@
 // ready (.dev/endpoints.json), press Ctrl-C (SIGINT to its process group), check nothing is left.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import type { Endpoints } from '../../scripts/dev/endpoints';
 import { isPortFree } from '../../scripts/lib/ports';
 import { StopWaiting, waitUntil } from '../../scripts/lib/wait';
 
-export interface Endpoints {
-  apiUrl: string;
-  databaseUrl: string;
-  redisUrl: string;
-  s3: { endpoint: string; assetsBucket: string };
-  kinesis: { endpoint: string; streamName: string };
-  dynamodb: { endpoint: string; idempotencyTable: string };
-  cognito: { endpoint: string; region: string; userPoolId: string; clientId: string };
-  services: Record<string, { url: string; lambdaUrl: string }>;
-}
+export type { Endpoints } from '../../scripts/dev/endpoints';
 
 export interface StartedStack {
   endpoints: Endpoints;

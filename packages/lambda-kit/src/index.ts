@@ -36,6 +36,7 @@ export {
 } from './http-handler';
 export type { HttpRequest } from './http-request';
 export { created, type HttpResponse, noContent, ok } from './http-response';
+export { lazy } from './lazy';
 export type { LazyTracer } from './lazy-tracer';
 export { logger, metrics, tracer } from './observability';
 export { MAX_BODY_BYTES } from './payload-limit.middleware';

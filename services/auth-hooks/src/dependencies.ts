@@ -3,21 +3,10 @@
 // variable, GET /me never loads the Cognito client).
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { createDb } from '@shop/db';
+import { lazy } from '@shop/lambda-kit';
 import { type CognitoConfig, loadCognitoConfig, loadDatabaseConfig, loadSignUpConfig } from './config';
 import { type CustomerService, createCustomerService } from './customer.service';
 import { createCognitoUserGroupDirectory, type UserGroupDirectory } from './user-group.directory';
-
-const lazy = <T>(build: () => T): (() => T) => {
-  let value: T | undefined;
-  let built = false;
-  return () => {
-    if (!built) {
-      value = build();
-      built = true;
-    }
-    return value as T;
-  };
-};
 
 /**
  * Cognito waits 5 seconds for a trigger and then fails the user's request: the group call must

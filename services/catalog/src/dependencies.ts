@@ -5,23 +5,11 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { S3Client } from '@aws-sdk/client-s3';
 import { createProductCache as createSharedProductCache, type ProductCache } from '@shop/catalog-cache';
 import { createDb } from '@shop/db';
-import { logger, metrics } from '@shop/lambda-kit';
+import { lazy, logger, metrics } from '@shop/lambda-kit';
 import { kickOutboxRelay } from '@shop/outbox';
 import { type CatalogService, createCatalogService } from './catalog.service';
 import { type CatalogConfig, loadCatalogConfig } from './config';
 import { createS3ImageStorage, type ImageStorage } from './image.storage';
-
-const lazy = <T>(build: () => T): (() => T) => {
-  let value: T | undefined;
-  let built = false;
-  return () => {
-    if (!built) {
-      value = build();
-      built = true;
-    }
-    return value as T;
-  };
-};
 
 /** The catalog cache (@shop/catalog-cache) at `redisUrl`; null = Redis off. */
 export const createProductCache = (redisUrl: string | null): ProductCache =>

@@ -4,22 +4,10 @@ import { randomUUID } from 'node:crypto';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { createProductCache, type ProductVersion } from '@shop/catalog-cache';
 import { createDb } from '@shop/db';
-import { logger, metrics } from '@shop/lambda-kit';
+import { lazy, logger, metrics } from '@shop/lambda-kit';
 import { kickOutboxRelay } from '@shop/outbox';
 import { loadCatalogCacheConfig, loadOrdersConfig } from './config';
 import { createOrdersService, type OrdersDependencies, type OrdersService } from './orders.service';
-
-const lazy = <T>(build: () => T): (() => T) => {
-  let value: T | undefined;
-  let built = false;
-  return () => {
-    if (!built) {
-      value = build();
-      built = true;
-    }
-    return value as T;
-  };
-};
 
 /** Read once per cold start, validated and frozen; a missing variable fails fast. */
 export const ordersConfig = /* @__PURE__ */ lazy(() => loadOrdersConfig());
