@@ -49,6 +49,10 @@ export const projects: TestProjectInlineConfiguration[] = [
   integration('auth-hooks:integration', 'services/auth-hooks'),
   unit('orders:unit', 'services/orders'),
   integration('orders:integration', 'services/orders'),
+  unit('inventory-stream:unit', 'services/inventory-stream'),
+  integration('inventory-stream:integration', 'services/inventory-stream'),
+  unit('notifier:unit', 'services/notifier'),
+  integration('notifier:integration', 'services/notifier'),
   unit('scripts', '.'),
   // Run as their own steps by scripts/test/run-all.ts: packaging needs `pnpm package` first, and
   // e2e starts the whole shop with `npm start`.

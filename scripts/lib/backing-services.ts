@@ -1,4 +1,4 @@
-// PostgreSQL, Redis, S3 and Kinesis for the test suite: reused from the environment when the caller (CI,
+// PostgreSQL, Redis, S3, Kinesis, SNS and SES for the test suite: reused from the environment when the caller (CI,
 // scripts/test/run-all.ts, a developer) already runs them, started here otherwise.
 import { chmodSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -8,6 +8,8 @@ import { findFreePort } from './ports';
 import { startEmbeddedPostgres } from './postgres';
 import { findRedisServer, pingUrl, startRedisServer } from './redis';
 import { startS3 } from './s3';
+import { startSesLocal } from './ses-local';
+import { startSnsLocal } from './sns-local';
 import type { Supervisor } from './supervisor';
 
 /** The environment variables through which backing services are handed to child processes. */
@@ -18,6 +20,8 @@ export const BACKING_ENV = {
   s3Endpoint: 'S3_ENDPOINT',
   assetsBucket: 'ASSETS_BUCKET',
   kinesisEndpoint: 'KINESIS_ENDPOINT',
+  snsEndpoint: 'SNS_ENDPOINT',
+  sesEndpoint: 'SES_ENDPOINT',
 } as const;
 
 export interface BackingServices {
@@ -30,6 +34,10 @@ export interface BackingServices {
   assetsBucket: string;
   /** kinesalite; each integration project creates its own streams on it. */
   kinesisEndpoint: string;
+  /** serverless-offline-sns's SNS server; tests create their own topics on it. */
+  snsEndpoint: string;
+  /** aws-ses-v2-local; sent mail at `<endpoint>/store`. */
+  sesEndpoint: string;
 }
 
 const TEST_BUCKET = 'shop-assets-test';
@@ -89,7 +97,23 @@ export async function startBackingServices(
     // Every project and many tests make streams of their own: far more shards than AWS's default.
     (await startKinesalite({ port: await findFreePort(), supervisor, shardLimit: 10_000 })).endpoint;
 
-  return { databaseUrl, redisUrl, redisServerBin, s3Endpoint, assetsBucket, kinesisEndpoint };
+  const snsEndpoint =
+    env[BACKING_ENV.snsEndpoint] ||
+    (await startSnsLocal({ port: await findFreePort(), supervisor })).endpoint;
+  const sesEndpoint =
+    env[BACKING_ENV.sesEndpoint] ||
+    (await startSesLocal({ port: await findFreePort(), supervisor })).endpoint;
+
+  return {
+    databaseUrl,
+    redisUrl,
+    redisServerBin,
+    s3Endpoint,
+    assetsBucket,
+    kinesisEndpoint,
+    snsEndpoint,
+    sesEndpoint,
+  };
 }
 
 /** The services as environment variables, for child processes and later global setups. */

@@ -48,6 +48,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
     project.provide('assetsBucket', services.assetsBucket);
     project.provide('kinesisEndpoint', services.kinesisEndpoint);
     project.provide('streamName', stream.name);
+    project.provide('snsEndpoint', services.snsEndpoint);
+    project.provide('sesEndpoint', services.sesEndpoint);
     return teardown;
   } catch (error) {
     await teardown();

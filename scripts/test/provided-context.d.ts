@@ -16,6 +16,16 @@ declare module 'vitest' {
     kinesisEndpoint: string;
     /** An ACTIVE stream (2 shards) on `kinesisEndpoint`, this project's own. */
     streamName: string;
+    /**
+     * SNS stand-in (serverless-offline-sns's server): create a topic of your own with a unique name
+     * (scripts/lib/sns-local.ts `ensureTopic`) and subscribe an http sink to see what is published.
+     */
+    snsEndpoint: string;
+    /**
+     * aws-ses-v2-local, shared by every project: sent mail at `<endpoint>/store`
+     * (scripts/lib/ses-local.ts `readSentEmails`); filter by unique recipients, never clear it.
+     */
+    sesEndpoint: string;
   }
 }
 

@@ -3,7 +3,8 @@ import type { ColumnType, Generated, Insertable, Selectable, Updateable } from '
 /**
  * The shop's tables as kysely sees them. One Aurora cluster; each service owns its tables
  * (catalog: products, stock_adjustments; auth-hooks: customers; orders: orders, order_items; the
- * outbox is shared by every writer of stock).
+ * outbox is shared by every writer of stock; inventory-stream: stock_ledger, stock_alerts; catalog:
+ * stock_subscriptions, which the notifier fulfils; notifier: notification_deliveries).
  */
 export interface Database {
   products: ProductsTable;
@@ -12,6 +13,10 @@ export interface Database {
   customers: CustomersTable;
   orders: OrdersTable;
   order_items: OrderItemsTable;
+  stock_ledger: StockLedgerTable;
+  stock_alerts: StockAlertsTable;
+  stock_subscriptions: StockSubscriptionsTable;
+  notification_deliveries: NotificationDeliveriesTable;
 }
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
@@ -100,6 +105,57 @@ export interface OrderItemsTable {
   unit_price_amount: number;
   /** bigint: pg returns it as a string. */
   line_total_amount: ColumnType<string, number | string, number | string>;
+}
+
+/** One row per StockChanged event (inventory-stream); the admin stock history reads it. */
+export interface StockLedgerTable {
+  /** The event id: a redelivered event inserts nothing. */
+  event_id: string;
+  /** Monotonic insertion order: "newest first" and the pagination cursor. */
+  seq: ColumnType<string, never, never>;
+  product_id: string;
+  delta: number;
+  reason: string;
+  previous_stock: number;
+  new_stock: number;
+  order_id: string | null;
+  correlation_id: string;
+  occurred_at: Timestamp;
+  recorded_at: ColumnType<Date, never, never>;
+}
+
+/** The alert a ledger row raised (at most one per event); published to SNS `stock-alerts`. */
+export interface StockAlertsTable {
+  id: string;
+  event_id: string;
+  product_id: string;
+  type: 'LowStock' | 'OutOfStock' | 'BackInStock';
+  /** The `stock-alerts` message as published. */
+  payload: ColumnType<unknown, string, string>;
+  created_at: ColumnType<Date, never, never>;
+  /** Null until SNS accepted it. */
+  published_at: ColumnType<Date | null, never, Date | string | null>;
+}
+
+/** "Email me when it is back in stock" (catalog); open while `fulfilled_at` is null. */
+export interface StockSubscriptionsTable {
+  id: string;
+  product_id: string;
+  /** The customer's Cognito `sub`. */
+  customer_id: string;
+  email: string;
+  created_at: ColumnType<Date, never, never>;
+  fulfilled_at: ColumnType<Date | null, never, Date | string | null>;
+  fulfilled_by_alert: string | null;
+}
+
+/** An email SES accepted, per alert and recipient (notifier): a retried alert never sends it twice. */
+export interface NotificationDeliveriesTable {
+  alert_id: string;
+  recipient: string;
+  subscription_id: string | null;
+  provider_message_id: string | null;
+  sent_at: ColumnType<Date, Date | string | undefined, never>;
 }
 
 export type ProductRow = Selectable<ProductsTable>;

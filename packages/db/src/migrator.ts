@@ -6,6 +6,7 @@ import * as catalog from './migrations/2026-11-26T0001_catalog';
 import * as customers from './migrations/2026-11-26T0002_customers';
 import * as orders from './migrations/2026-11-26T0003_orders';
 import * as orderProductVersions from './migrations/2026-11-26T0004_order_product_versions';
+import * as stockStream from './migrations/2026-11-26T0005_stock_stream';
 
 /** Migrations by timestamped name, imported statically so they bundle and need no file system. */
 const migrations: Record<string, Migration> = {
@@ -13,6 +14,7 @@ const migrations: Record<string, Migration> = {
   '2026-11-26T0002_customers': customers,
   '2026-11-26T0003_orders': orders,
   '2026-11-26T0004_order_product_versions': orderProductVersions,
+  '2026-11-26T0005_stock_stream': stockStream,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };
