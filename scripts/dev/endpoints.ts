@@ -10,5 +10,16 @@ export interface Endpoints {
   kinesis: { endpoint: string; streamName: string };
   dynamodb: { endpoint: string; idempotencyTable: string };
   cognito: CognitoLocal;
-  services: Record<string, { url: string; lambdaUrl: string }>;
+  /** aws-ses-v2-local's mail viewer (`/`) and its JSON store (`/store`, `?since=<epoch s>`). */
+  mailUrl: string;
+  mailStoreUrl: string;
+  /** The SES endpoint the notifier sends through (the same server as the viewer). */
+  ses: { endpoint: string };
+  /** serverless-offline-sns's SNS server and the topic inventory-stream publishes alerts to. */
+  sns: { endpoint: string; stockAlertsTopicArn: string };
+  /**
+   * Each service's serverless-offline: `url` (HTTP routes; absent for a service without any) and
+   * `lambdaUrl` (its Lambda invoke port).
+   */
+  services: Record<string, { url?: string; lambdaUrl: string }>;
 }

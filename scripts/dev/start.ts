@@ -1,8 +1,11 @@
 // `npm start`: the whole shop on one machine. PostgreSQL (embedded unless DATABASE_URL), Redis
 // when it can be had, s3rver, kinesalite (stream `stock-events`, in memory, with a local outbox
-// sweeper standing in for the scheduled one), cognito-local (user pool, app client, groups, triggers wired to
-// auth-hooks), migrations and seed data, every service under serverless-offline, dev-only users,
-// and the front on http://localhost:3000, which verifies bearer tokens as API Gateway would. Data
+// sweeper standing in for the scheduled one), the SNS stand-in (topic `stock-alerts`) and
+// aws-ses-v2-local (mail viewer), cognito-local (user pool, app client, groups, triggers wired to
+// auth-hooks), migrations and seed data, every service under serverless-offline, the two event
+// source mappings serverless-offline lacks (stock-events -> inventory-stream, stock-alerts ->
+// queue -> notifier; see stock-alerts.ts), dev-only users, and the front on
+// http://localhost:3000, which verifies bearer tokens as API Gateway would. Data
 // lives in .dev/ (SHOP_DATA_DIR) across restarts; `--fresh` wipes it first. Ctrl-C stops
 // everything this started.
 import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -16,6 +19,8 @@ import { findFreePort, isPortFree, LOCAL_HOST } from '../lib/ports';
 import { ensureDatabase, startEmbeddedPostgres } from '../lib/postgres';
 import { findRedisServer, pingUrl, startRedisServer } from '../lib/redis';
 import { startS3 } from '../lib/s3';
+import { startSesLocal } from '../lib/ses-local';
+import { ensureTopic, startSnsLocal } from '../lib/sns-local';
 import { type ManagedProcess, Supervisor } from '../lib/supervisor';
 import { answersHttp, StopWaiting, waitUntil } from '../lib/wait';
 import { bearerTokenGuard } from './bearer-token.guard';
@@ -25,6 +30,13 @@ import { startLocalOutboxSweeper } from './outbox-sweeper';
 import { seedCatalog } from './seed';
 import { SEEDED_USERS, seedUsers } from './seed-users';
 import { LOCAL_SERVICES, type LocalService } from './services';
+import {
+  DEAD_LETTERS_DIR,
+  STOCK_ALERTS_TOPIC,
+  STREAM_STATE_DIR,
+  startAlertQueue,
+  startStockAlertChain,
+} from './stock-alerts';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const SERVERLESS_BIN = join(ROOT, 'node_modules', '.bin', 'serverless');
@@ -39,7 +51,19 @@ const PREFERRED_PORTS = {
   cognito: 9329,
   kinesis: 4577,
   dynamodb: 4578,
+  sns: 4579,
+  alertsQueue: 4580,
+  // aws-ses-v2-local's own default, so the mail viewer stays at the URL its docs give.
+  ses: 8005,
 } as const;
+// Mail settings the notifier reads (locally through params.yml's `local` stage and the env).
+// Alerts go to the seeded admin; the sender only has to be a valid address for the SES stand-in.
+const MAIL_FROM_ADDRESS = 'shop@localhost.test';
+const ADMIN_ALERT_RECIPIENTS = SEEDED_USERS.filter((user) => user.extraGroups.includes('admin'))
+  .map((user) => user.email)
+  .join(',');
+// As services/notifier/serverless.yml names it for the stage (shop-<stage>-mail); the stand-in ignores it.
+const SES_CONFIGURATION_SET = 'shop-local-mail';
 const SERVICE_START_TIMEOUT_MS = 180_000;
 /** The value of REDIS_URL that tells services to run with the cache disabled. */
 const REDIS_OFF = 'off';
@@ -81,6 +105,19 @@ async function main(): Promise<void> {
   // dynalite plays DynamoDB for Idempotency-Key records (in memory: keys do not outlive a restart).
   const dynamodb = await startDynalite({ port: await findFreePort(PREFERRED_PORTS.dynamodb), supervisor });
   await ensureIdempotencyTable(dynamodb.endpoint, LOCAL_IDEMPOTENCY_TABLE);
+  // SNS and SES stand-ins, in memory; the notifier's queue is subscribed to the topic before any
+  // service starts, so an alert published while the notifier builds waits for it.
+  const sns = await startSnsLocal({ port: await findFreePort(PREFERRED_PORTS.sns), supervisor });
+  const stockAlertsTopicArn = await ensureTopic(sns.endpoint, STOCK_ALERTS_TOPIC);
+  supervisor.log('sns', `topic ${STOCK_ALERTS_TOPIC}: ${stockAlertsTopicArn}`);
+  const ses = await startSesLocal({ port: await findFreePort(PREFERRED_PORTS.ses), supervisor });
+  const alertsQueue = await startAlertQueue({
+    port: await findFreePort(PREFERRED_PORTS.alertsQueue),
+    snsEndpoint: sns.endpoint,
+    topicArn: stockAlertsTopicArn,
+    dataDir,
+    supervisor,
+  });
 
   const applied = await migrateToLatest(databaseUrl);
   log(applied.length ? `applied migrations: ${applied.join(', ')}` : 'database schema is up to date');
@@ -138,16 +175,23 @@ async function main(): Promise<void> {
     STOCK_EVENTS_STREAM,
     DYNAMODB_ENDPOINT: dynamodb.endpoint,
     IDEMPOTENCY_TABLE: LOCAL_IDEMPOTENCY_TABLE,
+    // inventory-stream publishes alerts to the SNS stand-in; the notifier sends mail through the
+    // SES stand-in. params.yml's `local` stage reads the last four (STOCK_ALERTS_TOPIC_ARN, ...).
+    SNS_ENDPOINT: sns.endpoint,
+    SES_ENDPOINT: ses.endpoint,
+    SES_CONFIGURATION_SET,
+    STOCK_ALERTS_TOPIC_ARN: stockAlertsTopicArn,
+    MAIL_FROM_ADDRESS,
+    ADMIN_ALERT_RECIPIENTS,
+    STOREFRONT_URL: `http://localhost:${frontPort}`,
   };
   const running = services.map((planned) => startService(planned, serviceEnv));
 
   const front = await startFront({
     port: frontPort,
-    upstreams: running.map(({ service, httpPort }) => ({
-      name: service.name,
-      prefixes: service.routes,
-      port: httpPort,
-    })),
+    upstreams: running.flatMap(({ service, httpPort }) =>
+      service.routes ? [{ name: service.name, prefixes: service.routes, port: httpPort }] : [],
+    ),
     // serverless-offline trusts any JWT; this checks it the way API Gateway's authorizer does.
     guards: [
       bearerTokenGuard({
@@ -175,6 +219,20 @@ async function main(): Promise<void> {
     log('no service provides the Cognito triggers (auth-hooks): dev users are NOT seeded');
   }
 
+  // Only now: the functions answer on their Lambda ports.
+  await startStockAlertChain({
+    queue: alertsQueue,
+    kinesis: { endpoint: kinesis.endpoint, streamName: STOCK_EVENTS_STREAM },
+    sesEndpoint: ses.endpoint,
+    mailUrl: ses.mailUrl,
+    dataDir,
+    supervisor,
+    consumers: running.map(({ service, lambdaPort }) => ({
+      lambdaUrl: `http://${LOCAL_HOST}:${lambdaPort}`,
+      eventSources: service.eventSources,
+    })),
+  });
+
   const stack: Endpoints = {
     apiUrl: front.url,
     databaseUrl,
@@ -183,10 +241,17 @@ async function main(): Promise<void> {
     kinesis: { endpoint: kinesis.endpoint, streamName: STOCK_EVENTS_STREAM },
     dynamodb: { endpoint: dynamodb.endpoint, idempotencyTable: LOCAL_IDEMPOTENCY_TABLE },
     cognito,
+    mailUrl: ses.mailUrl,
+    mailStoreUrl: ses.mailStoreUrl,
+    ses: { endpoint: ses.endpoint },
+    sns: { endpoint: sns.endpoint, stockAlertsTopicArn },
     services: Object.fromEntries(
       running.map(({ service, httpPort, lambdaPort }) => [
         service.name,
-        { url: `http://${LOCAL_HOST}:${httpPort}`, lambdaUrl: `http://${LOCAL_HOST}:${lambdaPort}` },
+        {
+          ...(service.routes ? { url: `http://${LOCAL_HOST}:${httpPort}` } : {}),
+          lambdaUrl: `http://${LOCAL_HOST}:${lambdaPort}`,
+        },
       ]),
     ),
   };
@@ -200,7 +265,15 @@ async function main(): Promise<void> {
 }
 
 /** What start keeps in its data folder; --fresh refuses to wipe a folder holding anything else. */
-const DATA_ENTRIES = new Set(['postgres', 'redis', 's3', 'cognito', 'endpoints.json']);
+const DATA_ENTRIES = new Set([
+  'postgres',
+  'redis',
+  's3',
+  'cognito',
+  'endpoints.json',
+  STREAM_STATE_DIR,
+  DEAD_LETTERS_DIR,
+]);
 
 function wipe(dataDir: string): void {
   const foreign = existsSync(dataDir) ? readdirSync(dataDir).filter((entry) => !DATA_ENTRIES.has(entry)) : [];
@@ -297,8 +370,16 @@ function startService(planned: PlannedService, env: NodeJS.ProcessEnv): RunningS
   return { ...planned, process: child };
 }
 
-async function waitForService({ service, httpPort, process: child }: RunningService): Promise<void> {
-  const url = `http://${LOCAL_HOST}:${httpPort}${service.healthPath}`;
+async function waitForService({
+  service,
+  httpPort,
+  lambdaPort,
+  process: child,
+}: RunningService): Promise<void> {
+  // A service without routes has no HTTP server; its Lambda port answers (404 on `/`) once built.
+  const url = service.healthPath
+    ? `http://${LOCAL_HOST}:${httpPort}${service.healthPath}`
+    : `http://${LOCAL_HOST}:${lambdaPort}/`;
   await waitUntil(
     async () => {
       if (!child.running()) throw new StopWaiting(`${service.name} exited during start-up`);
@@ -320,7 +401,12 @@ function printBanner(stack: Endpoints, endpointsFile: string, usersSeeded: boole
     `  kinesis:  ${stack.kinesis.endpoint} (stream ${stack.kinesis.streamName}; outbox swept every 250 ms)`,
     `  dynamodb: ${stack.dynamodb.endpoint} (table ${stack.dynamodb.idempotencyTable})`,
     `  cognito:  ${cognito.endpoint} (pool ${cognito.userPoolId}, client ${cognito.clientId}, region ${cognito.region})`,
-    ...Object.entries(stack.services).map(([name, urls]) => `  ${name}: ${urls.url}`),
+    `  sns:      ${stack.sns.endpoint} (topic ${stack.sns.stockAlertsTopicArn})`,
+    `  mail:     ${stack.mailUrl} (sent mail as JSON: ${stack.mailStoreUrl})`,
+    `  dead letters of the local stream/queue: ${join(dirname(endpointsFile), DEAD_LETTERS_DIR)}`,
+    ...Object.entries(stack.services).map(
+      ([name, urls]) => `  ${name}: ${urls.url ?? `(no routes) Lambda port ${urls.lambdaUrl}`}`,
+    ),
     ...(usersSeeded
       ? [
           `  users (local only): ${SEEDED_USERS.map((user) => `${user.email} / ${user.password}`).join(', ')}`,

@@ -30,7 +30,15 @@ const startSesServer = ((sesLocal as unknown as { default?: typeof sesLocal }).d
 
 export async function startSesLocal(options: { port: number; supervisor: Supervisor }): Promise<SesServer> {
   const server: Server = await startSesServer({ host: LOCAL_HOST, port: options.port });
-  options.supervisor.defer('ses', () => new Promise<void>((resolve) => server.close(() => resolve())));
+  options.supervisor.defer(
+    'ses',
+    () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        // Keep-alive connections (SDK clients, mail viewer tabs) would hold close() open.
+        server.closeAllConnections();
+      }),
+  );
   const endpoint = `http://${LOCAL_HOST}:${options.port}`;
   options.supervisor.log('ses', `aws-ses-v2-local ready on ${endpoint} (mail viewer at /)`);
   return sesUrls(endpoint);

@@ -42,7 +42,15 @@ export async function startSnsLocal(options: { port: number; supervisor: Supervi
   new SNSServer(() => undefined, app, 'us-east-1', LOCAL_ACCOUNT_ID);
   const server: Server = app.listen(options.port, LOCAL_HOST);
   await once(server, 'listening');
-  options.supervisor.defer('sns', () => new Promise<void>((resolve) => server.close(() => resolve())));
+  options.supervisor.defer(
+    'sns',
+    () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        // Keep-alive connections from SDK clients would hold close() open.
+        server.closeAllConnections();
+      }),
+  );
   const endpoint = `http://${LOCAL_HOST}:${options.port}`;
   options.supervisor.log('sns', `SNS (serverless-offline-sns) ready on ${endpoint}`);
   return { endpoint };

@@ -65,6 +65,7 @@ async function fingerprint(): Promise<unknown> {
            (select coalesce(sum(stock), 0) from products)::int as stock,
            (select max(updated_at) from products)::text as last_update,
            (select count(*) from stock_adjustments)::int as adjustments,
+           (select count(*) from stock_subscriptions)::int as subscriptions,
            (select count(*) from customers)::int as customers`);
   return rows[0];
 }
@@ -229,6 +230,22 @@ describe('authorisation matrix', () => {
       path: () => `/products/${productId}/image-uploads`,
       body: () => ({ contentType: 'image/png', contentLength: 1024 }),
       expected: ADMIN_ONLY(201),
+    },
+    'GET /products/{id}/stock-history': {
+      method: 'GET',
+      path: () => `/products/${productId}/stock-history?limit=5`,
+      expected: ADMIN_ONLY(200),
+    },
+    // The seeded admin is also in the customer group; each customer opens their own subscription.
+    'POST /products/{id}/stock-subscriptions': {
+      method: 'POST',
+      path: () => `/products/${productId}/stock-subscriptions`,
+      expected: { anonymous: 401, customer: 201, secondCustomer: 201, noGroup: 403, admin: 201 },
+    },
+    'DELETE /products/{id}/stock-subscriptions': {
+      method: 'DELETE',
+      path: () => `/products/${productId}/stock-subscriptions`,
+      expected: { anonymous: 401, customer: 204, secondCustomer: 204, noGroup: 403, admin: 204 },
     },
     'DELETE /products/{id}': {
       method: 'DELETE',

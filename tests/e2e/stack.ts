@@ -45,6 +45,19 @@ export async function startStack(options: {
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  // If the test process goes away first (a hook timeout ends the worker), Ctrl-C the stack anyway:
+  // it is detached, and would otherwise keep running with its databases and ports.
+  const interruptOnExit = () => {
+    if (child.pid && child.exitCode === null && child.signalCode === null) {
+      try {
+        process.kill(-child.pid, 'SIGINT');
+      } catch {
+        // Already gone.
+      }
+    }
+  };
+  process.once('exit', interruptOnExit);
+  child.once('exit', () => process.off('exit', interruptOnExit));
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => {
     output += chunk.toString();
@@ -97,7 +110,7 @@ async function interruptAndWait(child: ChildProcess, ports: number[], dataDir?: 
 
 /**
  * Every port the stack listed: front, services (HTTP and Lambda), PostgreSQL, Redis, S3, Cognito,
- * Kinesis and DynamoDB.
+ * Kinesis, DynamoDB, SNS and SES (a stack from before the stock alerts lacks the last two).
  */
 export function portsOf(endpoints: Endpoints): number[] {
   const urls = [
@@ -107,7 +120,10 @@ export function portsOf(endpoints: Endpoints): number[] {
     endpoints.cognito.endpoint,
     endpoints.kinesis.endpoint,
     endpoints.dynamodb.endpoint,
-    ...Object.values(endpoints.services).flatMap((service) => [service.url, service.lambdaUrl]),
+    ...[endpoints.sns?.endpoint, endpoints.ses?.endpoint].filter((url): url is string => Boolean(url)),
+    ...Object.values(endpoints.services).flatMap((service) =>
+      service.url ? [service.url, service.lambdaUrl] : [service.lambdaUrl],
+    ),
   ];
   if (endpoints.redisUrl.startsWith('redis://')) urls.push(endpoints.redisUrl);
   return urls.map((url) => Number(new URL(url).port)).filter((port) => port > 0);

@@ -18,13 +18,14 @@ import {
   ValidationError,
 } from '@shop/domain';
 import type { Kysely } from 'kysely';
-import { decodeCursor, encodeCursor } from './cursor';
+import { decodeCursor, decodeStockHistoryCursor, encodeCursor, encodeStockHistoryCursor } from './cursor';
 import type { ImageStorage, PresignedUpload } from './image.storage';
 import {
   appendToOutbox,
   archiveProduct,
   changeStock,
   findProductById,
+  findProductStatus,
   findProducts,
   insertProduct,
   type ProductChanges,
@@ -32,9 +33,34 @@ import {
   toProduct,
   updateProduct,
 } from './product.repository';
+import { findStockHistory, type StockHistoryEntry } from './stock-history.repository';
+import {
+  deleteOpenSubscription,
+  insertOpenSubscription,
+  OPEN_SUBSCRIPTION_INDEX,
+  refreshOpenSubscription,
+  type StockSubscription,
+} from './stock-subscription.repository';
 
 export interface Viewer {
   readonly isAdmin: boolean;
+}
+
+/** Who a stock subscription is for: a customer and the address the back-in-stock email goes to. */
+export interface Subscriber {
+  readonly customerId: string;
+  /** Lower-cased. */
+  readonly email: string;
+}
+
+export interface PageInput {
+  readonly cursor: string | undefined;
+  readonly limit: number;
+}
+
+export interface StockHistory {
+  readonly items: StockHistoryEntry[];
+  readonly nextCursor: string | null;
 }
 
 export interface ListProductsInput {
@@ -79,6 +105,12 @@ export interface CatalogDependencies {
 }
 
 export type CatalogService = ReturnType<typeof createCatalogService>;
+
+/**
+ * How often `subscribeToStock` goes round when the open subscription it collided with is closed
+ * (fulfilled or unsubscribed) before it could be refreshed: once is already a rare race.
+ */
+const SUBSCRIBE_ATTEMPTS = 3;
 
 const IMAGE_EXTENSIONS: Record<string, string> = {
   'image/jpeg': 'jpg',
@@ -282,6 +314,60 @@ export const createCatalogService = (deps: CatalogDependencies) => {
         await requireProduct(id);
         const key = `${productImagePrefix(id)}${deps.newId()}.${IMAGE_EXTENSIONS[input.contentType] ?? 'bin'}`;
         return deps.images().presignUpload({ key, ...input });
+      },
+
+      /**
+       * The product's stock ledger, newest first; archived products keep their history. Two
+       * queries on the reader, run in parallel: the product's existence and the page.
+       */
+      async getStockHistory(id: string, page: PageInput): Promise<StockHistory> {
+        const beforeSeq = page.cursor === undefined ? undefined : decodeStockHistoryCursor(page.cursor);
+        const [status, history] = await Promise.all([
+          findProductStatus(reader, id),
+          findStockHistory(reader, { productId: id, beforeSeq, limit: page.limit }),
+        ]);
+        if (!status) throw new NotFoundError('Product');
+        return {
+          items: history.entries,
+          nextCursor: history.nextSeq === null ? null : encodeStockHistoryCursor(history.nextSeq),
+        };
+      },
+
+      /**
+       * Opens the subscriber's "email me when it is back in stock" for an active product; `created`
+       * is false when one was already open (its address is then brought up to date). One round trip
+       * when it creates, two when one was open. Concurrent first requests race on the unique index,
+       * never on a read: exactly one creates.
+       */
+      async subscribeToStock(
+        id: string,
+        subscriber: Subscriber,
+      ): Promise<{ subscription: StockSubscription; created: boolean }> {
+        const wanted = { productId: id, customerId: subscriber.customerId, email: subscriber.email };
+        for (let attempt = 1; attempt <= SUBSCRIBE_ATTEMPTS; attempt += 1) {
+          const inserted = await insertOpenSubscription(writer, { id: deps.newId(), ...wanted }).catch(
+            (error: unknown) => {
+              if (isUniqueViolation(error, OPEN_SUBSCRIPTION_INDEX)) return 'alreadyOpen' as const;
+              throw error;
+            },
+          );
+          if (inserted === undefined) throw new NotFoundError('Product');
+          if (inserted !== 'alreadyOpen') return { subscription: inserted, created: true };
+          const open = await refreshOpenSubscription(writer, wanted);
+          if (open) return { subscription: open, created: false };
+          // The open one was closed between the two statements: open a new one.
+        }
+        throw new Error(`subscription of ${subscriber.customerId} to ${id} kept closing under us`);
+      },
+
+      /**
+       * Closes (deletes) the customer's open subscription; nothing to close is fine. One round trip
+       * when one was open; otherwise a second tells an unknown product (404) from nothing to do.
+       * Archived products are accepted, so a customer can always withdraw.
+       */
+      async unsubscribeFromStock(id: string, customerId: string): Promise<void> {
+        if (await deleteOpenSubscription(writer, id, customerId)) return;
+        if (!(await findProductStatus(writer, id))) throw new NotFoundError('Product');
       },
     },
     { message: 'The catalog is unavailable', retryAfterSeconds: 2 },

@@ -1,3 +1,4 @@
+import { redisUrlEnv, redisUrlFrom } from '@shop/catalog-cache/lambda';
 import { type DbConnectionConfig, databaseConnectionFromEnv, databaseWithReaderEnv } from '@shop/db';
 import { readConfig } from '@shop/lambda-kit';
 import * as z from 'zod/mini';
@@ -9,7 +10,7 @@ const envSchema = z
     // Locally: URLs. On AWS: the Aurora writer/reader endpoints, reached with IAM auth.
     ...databaseWithReaderEnv.shape,
     /** `redis://` / `rediss://` URL, or `off` to run without a cache (said loudly at start-up). */
-    REDIS_URL: z.union([z.literal('off'), z.url({ protocol: /^rediss?$/ })]),
+    REDIS_URL: redisUrlEnv,
     ASSETS_BUCKET: nonEmpty,
     /** Base URL that serves the bucket's objects (CloudFront on AWS, s3rver locally). */
     ASSETS_PUBLIC_URL: z.url(),
@@ -33,7 +34,7 @@ export const loadCatalogConfig = (env: NodeJS.ProcessEnv = process.env): Catalog
   return Object.freeze({
     writer: databaseConnectionFromEnv(e, 'writer'),
     reader: databaseConnectionFromEnv(e, 'reader'),
-    redisUrl: e.REDIS_URL === 'off' ? null : e.REDIS_URL,
+    redisUrl: redisUrlFrom(e.REDIS_URL),
     assetsBucket: e.ASSETS_BUCKET,
     assetsPublicUrl: e.ASSETS_PUBLIC_URL.replace(/\/+$/, ''),
     s3Endpoint: e.S3_ENDPOINT,

@@ -1,11 +1,11 @@
 // The catalog's composition root. Built once per cold start and reused by warm invocations; each
 // piece is created on first use, so a function only pays for the clients it touches.
 import { randomUUID } from 'node:crypto';
-import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { S3Client } from '@aws-sdk/client-s3';
 import { createProductCache as createSharedProductCache, type ProductCache } from '@shop/catalog-cache';
+import { reportCacheErrors } from '@shop/catalog-cache/lambda';
 import { createDb } from '@shop/db';
-import { lazy, logger, metrics } from '@shop/lambda-kit';
+import { lazy } from '@shop/lambda-kit';
 import { kickOutboxRelay } from '@shop/outbox';
 import { type CatalogService, createCatalogService } from './catalog.service';
 import { type CatalogConfig, loadCatalogConfig } from './config';
@@ -13,10 +13,7 @@ import { createS3ImageStorage, type ImageStorage } from './image.storage';
 
 /** The catalog cache (@shop/catalog-cache) at `redisUrl`; null = Redis off. */
 export const createProductCache = (redisUrl: string | null): ProductCache =>
-  createSharedProductCache(redisUrl, (operation, error) => {
-    logger.warn('cache unavailable, serving from the database', { operation, error });
-    metrics.addMetric('CacheErrors', MetricUnit.Count, 1);
-  });
+  createSharedProductCache(redisUrl, reportCacheErrors('serving from the database'));
 
 export const createImageStorage = (config: CatalogConfig): ImageStorage =>
   createS3ImageStorage(

@@ -82,6 +82,10 @@ export const findProducts = async (
 export const findProductById = async (db: Db, id: string): Promise<ProductRow | undefined> =>
   db.selectFrom('products').selectAll().where('id', '=', id).executeTakeFirst();
 
+/** One round trip: whether the product exists, and in which status; undefined when unknown. */
+export const findProductStatus = async (db: Db, id: string): Promise<ProductStatus | undefined> =>
+  (await db.selectFrom('products').select('status').where('id', '=', id).executeTakeFirst())?.status;
+
 export const insertProduct = async (db: Db, product: NewProduct): Promise<ProductRow> =>
   db
     .insertInto('products')

@@ -21,9 +21,13 @@ export const moneySchema = z.strictObject({
 
 export const productIdPath = z.object({ id: z.uuid() });
 
+// Every list route pages the same way (api.md "Lists"): `limit` 1..100, default 20, opaque cursor.
+const pageLimit = z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(100)), 20);
+const pageCursor = z.optional(z.string().check(z.minLength(1), z.maxLength(200)));
+
 export const listProductsQuery = z.object({
-  limit: z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(100)), 20),
-  cursor: z.optional(z.string().check(z.minLength(1), z.maxLength(200))),
+  limit: pageLimit,
+  cursor: pageCursor,
   category: z.optional(text(PRODUCT_LIMITS.categoryMaxLength)),
   q: z.optional(text(200)),
   status: z.optional(z.enum(['active', 'archived'])),
@@ -67,3 +71,6 @@ export const imageUploadBody = z.strictObject({
   contentType: z.enum(['image/jpeg', 'image/png', 'image/webp']),
   contentLength: intBetween(1, 5_242_880),
 });
+
+/** `GET /products/{id}/stock-history`: paging only; unknown parameters are ignored as elsewhere. */
+export const stockHistoryQuery = z.object({ limit: pageLimit, cursor: pageCursor });

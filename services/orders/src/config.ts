@@ -1,3 +1,4 @@
+import { redisUrlEnv, redisUrlFrom } from '@shop/catalog-cache/lambda';
 import { type DbConnectionConfig, databaseConnectionFromEnv, databaseEnv } from '@shop/db';
 import { readConfig } from '@shop/lambda-kit';
 import * as z from 'zod/mini';
@@ -20,8 +21,7 @@ export const loadOrdersConfig = (env: NodeJS.ProcessEnv = process.env): OrdersCo
 };
 
 const cacheEnvSchema = z.object({
-  /** As the catalog reads it: `redis://` / `rediss://` URL, or `off` when the catalog runs without a cache. */
-  REDIS_URL: z.union([z.literal('off'), z.url({ protocol: /^rediss?$/ })]),
+  REDIS_URL: redisUrlEnv,
 });
 
 export interface CatalogCacheConfig {
@@ -35,5 +35,5 @@ export interface CatalogCacheConfig {
  */
 export const loadCatalogCacheConfig = (env: NodeJS.ProcessEnv = process.env): CatalogCacheConfig => {
   const e = readConfig(cacheEnvSchema, env);
-  return Object.freeze({ redisUrl: e.REDIS_URL === 'off' ? null : e.REDIS_URL });
+  return Object.freeze({ redisUrl: redisUrlFrom(e.REDIS_URL) });
 };

@@ -1,35 +1,15 @@
 // The orders composition root. Built once per cold start and reused by warm invocations; each
 // piece is created on first use.
 import { randomUUID } from 'node:crypto';
-import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { createProductCache, type ProductVersion } from '@shop/catalog-cache';
+import { createCatalogCacheInvalidation } from '@shop/catalog-cache/lambda';
 import { createDb } from '@shop/db';
-import { lazy, logger, metrics } from '@shop/lambda-kit';
+import { lazy } from '@shop/lambda-kit';
 import { kickOutboxRelay } from '@shop/outbox';
 import { loadCatalogCacheConfig, loadOrdersConfig } from './config';
 import { createOrdersService, type OrdersDependencies, type OrdersService } from './orders.service';
 
 /** Read once per cold start, validated and frozen; a missing variable fails fast. */
 export const ordersConfig = /* @__PURE__ */ lazy(() => loadOrdersConfig());
-
-/**
- * Tombstones products in the catalog's Redis cache (@shop/catalog-cache) after a committed stock
- * change, so catalog reads show the new stock at once. Never throws: with Redis down or slow
- * (50 ms command timeout) the request still succeeds, logs a warning and counts a CacheErrors
- * metric, and the cached products expire with their TTL.
- */
-export const createCatalogCacheInvalidation = (
-  redisUrl: string | null,
-): ((products: readonly ProductVersion[]) => Promise<void>) => {
-  const cache = createProductCache(redisUrl, (operation, error) => {
-    logger.warn('catalog cache unavailable, cached products stay stale until they expire', {
-      operation,
-      error,
-    });
-    metrics.addMetric('CacheErrors', MetricUnit.Count, 1);
-  });
-  return (products) => cache.invalidateProducts(products);
-};
 
 const buildService = (
   afterCommit: Pick<OrdersDependencies, 'eventsCommitted' | 'productsChanged'> = {},

@@ -18,6 +18,14 @@ beforeAll(async () => {
     claims: ADMIN,
   });
   product = res.body;
+  // An open subscription, so that a refused DELETE that closed it anyway would show in the snapshot.
+  const subscribed = await invoke(h.subscribe, {
+    method: 'POST',
+    path: `/products/${product.id}/stock-subscriptions`,
+    pathParameters: { id: product.id },
+    claims: CUSTOMER,
+  });
+  expect(subscribed.statusCode).toBe(201);
 });
 afterAll(() => harness.close());
 
@@ -139,6 +147,57 @@ const accessCases = (route: () => ApiRequest): Case[] => [
   },
 ];
 
+/** For the customer routes: anonymous is 401, an admin who is no customer is 403. */
+const customerAccessCases = (route: () => ApiRequest): Case[] => [
+  {
+    name: 'no token',
+    status: 401,
+    code: 'UNAUTHORIZED',
+    request: () => ({ ...route(), claims: undefined }) as ApiRequest,
+  },
+  {
+    name: 'an admin token without the customer group',
+    status: 403,
+    code: 'FORBIDDEN',
+    request: () => ({ ...route(), claims: ADMIN }),
+  },
+  {
+    name: 'a token in no group',
+    status: 403,
+    code: 'FORBIDDEN',
+    request: () => ({ ...route(), claims: { ...CUSTOMER, 'cognito:groups': [] } }),
+  },
+];
+
+const pageCases = (path: string, route: (query: Record<string, string>) => ApiRequest): Case[] => [
+  ...['0', '101', 'abc', '-1', '2.5', ''].map(
+    (limit): Case => ({
+      name: `limit=${JSON.stringify(limit)} on ${path}`,
+      status: 400,
+      code: 'VALIDATION_FAILED',
+      request: () => route({ limit }),
+      paths: ['limit'],
+    }),
+  ),
+  ...[
+    'garbage',
+    Buffer.from('h1.abc').toString('base64url'),
+    // A product list's cursor (`p1`) is not a stock history cursor.
+    Buffer.from('p1.5').toString('base64url'),
+    '%%%',
+    'A'.repeat(201),
+  ].map(
+    (cursor): Case => ({
+      name: `a cursor the API never issued (${cursor.slice(0, 40)}) on ${path}`,
+      status: 400,
+      code: 'VALIDATION_FAILED',
+      request: () => route({ cursor }),
+      paths: ['cursor'],
+    }),
+  ),
+];
+
+const UNKNOWN_ID = '6f1c1d7e-8d0b-4a43-9d7b-2b7a8c3e4f50';
 const validProduct = { sku: 'NEW-1', name: 'New', category: 'c', price: { amount: 100, currency: 'USD' } };
 const createRoute = (body: unknown) => at('/products', 'POST', { body });
 const patchRoute = (body: unknown, productId = id()) =>
@@ -147,6 +206,14 @@ const adjustRoute = (body: unknown, productId = id()) =>
   at(`/products/${productId}/stock-adjustments`, 'POST', { body, pathParameters: { id: productId } });
 const uploadRoute = (body: unknown, productId = id()) =>
   at(`/products/${productId}/image-uploads`, 'POST', { body, pathParameters: { id: productId } });
+const historyRoute = (query: Record<string, string> = {}, productId = id()) =>
+  at(`/products/${productId}/stock-history`, 'GET', { query, pathParameters: { id: productId } });
+const subscriptionRoute = (
+  method: 'POST' | 'DELETE',
+  productId = id(),
+  claims: Record<string, unknown> = CUSTOMER,
+) => at(`/products/${productId}/stock-subscriptions`, method, { pathParameters: { id: productId }, claims });
+const { email: _email, ...CUSTOMER_WITHOUT_EMAIL } = CUSTOMER;
 
 const routes: { route: string; handler: () => Handler; cases: Case[] }[] = [
   {
@@ -335,6 +402,69 @@ const routes: { route: string; handler: () => Handler; cases: Case[] }[] = [
       },
       ...malformedIdCases((bad) => uploadRoute({ contentType: 'image/png', contentLength: 1 }, bad)),
       ...accessCases(() => uploadRoute({ contentType: 'image/png', contentLength: 1 })),
+    ],
+  },
+  {
+    route: 'GET /products/{id}/stock-history',
+    handler: () => h.stockHistory,
+    cases: [
+      ...pageCases('stock history', (query) => historyRoute(query)),
+      {
+        name: 'an unknown product',
+        status: 404,
+        code: 'NOT_FOUND',
+        request: () => historyRoute({}, UNKNOWN_ID),
+      },
+      ...malformedIdCases((bad) => historyRoute({}, bad)),
+      ...accessCases(() => historyRoute()),
+    ],
+  },
+  {
+    route: 'POST /products/{id}/stock-subscriptions',
+    handler: () => h.subscribe,
+    cases: [
+      {
+        name: 'an unknown product',
+        status: 404,
+        code: 'NOT_FOUND',
+        request: () => subscriptionRoute('POST', UNKNOWN_ID),
+      },
+      {
+        name: 'a token without an email claim',
+        status: 403,
+        code: 'FORBIDDEN',
+        request: () => subscriptionRoute('POST', id(), CUSTOMER_WITHOUT_EMAIL),
+        paths: ['email'],
+      },
+      {
+        name: 'a token whose email claim is no address',
+        status: 403,
+        code: 'FORBIDDEN',
+        request: () => subscriptionRoute('POST', id(), { ...CUSTOMER, email: 'not-an-address' }),
+        paths: ['email'],
+      },
+      {
+        name: 'a body over 1 MiB',
+        status: 413,
+        code: 'PAYLOAD_TOO_LARGE',
+        request: () => ({ ...subscriptionRoute('POST'), body: { note: huge } }),
+      },
+      ...malformedIdCases((bad) => subscriptionRoute('POST', bad)),
+      ...customerAccessCases(() => subscriptionRoute('POST')),
+    ],
+  },
+  {
+    route: 'DELETE /products/{id}/stock-subscriptions',
+    handler: () => h.unsubscribe,
+    cases: [
+      {
+        name: 'an unknown product',
+        status: 404,
+        code: 'NOT_FOUND',
+        request: () => subscriptionRoute('DELETE', UNKNOWN_ID),
+      },
+      ...malformedIdCases((bad) => subscriptionRoute('DELETE', bad)),
+      ...customerAccessCases(() => subscriptionRoute('DELETE')),
     ],
   },
   {

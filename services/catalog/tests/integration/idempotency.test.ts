@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { invoke } from '@shop/lambda-kit/testing';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { useIdempotencyTable } from '../../../../scripts/test/dynalite.fixture';
-import { ADMIN, createHarness, newProductBody, resetCatalog } from '../support/harness';
+import { ADMIN, CUSTOMER, createHarness, newProductBody, resetCatalog } from '../support/harness';
 
 const TABLE = 'shop-catalog-idempotency-test';
 const harness = createHarness();
@@ -134,5 +134,34 @@ describe('POST /products/{id}/image-uploads with Idempotency-Key', () => {
     expect(retry.statusCode).toBe(201);
     expect(retry.headers['idempotent-replayed']).toBe('true');
     expect(retry.body).toEqual(first.body);
+  });
+});
+
+describe('POST /products/{id}/stock-subscriptions with Idempotency-Key', () => {
+  it('replays the first 201 for a retry with the same key; a request without one answers 200', async () => {
+    const created = await createProduct(newProductBody({ stock: 0 }), randomUUID());
+    const id = created.body.id!;
+    const key = randomUUID();
+    const subscribe = (headers: Record<string, string>) =>
+      invoke<Answer & { email?: string }>(harness.handlers.subscribe, {
+        method: 'POST',
+        path: `/products/${id}/stock-subscriptions`,
+        pathParameters: { id },
+        claims: CUSTOMER,
+        headers,
+      });
+
+    const first = await subscribe({ 'idempotency-key': key });
+    const retry = await subscribe({ 'idempotency-key': key });
+    const plain = await subscribe({});
+
+    expect(first.statusCode).toBe(201);
+    expect(retry.statusCode).toBe(201);
+    expect(retry.headers['idempotent-replayed']).toBe('true');
+    expect(retry.body).toEqual(first.body);
+    expect(plain.statusCode).toBe(200);
+    expect(plain.body).toEqual(first.body);
+    const rows = await harness.db.selectFrom('stock_subscriptions').select('id').execute();
+    expect(rows).toHaveLength(1);
   });
 });

@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { disabledProductCache } from '@shop/catalog-cache';
 import { createDb } from '@shop/db';
-import { invoke } from '@shop/lambda-kit/testing';
+import { claimsOf, invoke } from '@shop/lambda-kit/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createCatalogService } from '../../src/catalog.service';
 import { ADMIN, handlersFor } from '../support/harness';
@@ -40,5 +40,25 @@ describe('when the database is unreachable', () => {
       claims: ADMIN,
     });
     expect(res.statusCode).toBe(503);
+  });
+
+  it('answers the stock history and subscription routes with 503 too', async () => {
+    const id = '6f1c1d7e-8d0b-4a43-9d7b-2b7a8c3e4f50';
+    const at = (method: string, path: string, claims: Record<string, unknown>) => ({
+      method,
+      path: `/products/${id}/${path}`,
+      pathParameters: { id },
+      claims,
+    });
+    const customer = claimsOf('00000000-0000-4000-8000-00000000c001', ['customer']);
+    const answers = await Promise.all([
+      invoke(h.stockHistory, at('GET', 'stock-history', ADMIN)),
+      invoke(h.subscribe, at('POST', 'stock-subscriptions', customer)),
+      invoke(h.unsubscribe, at('DELETE', 'stock-subscriptions', customer)),
+    ]);
+    for (const res of answers) {
+      expect(res.statusCode).toBe(503);
+      expect(res.headers['retry-after']).toMatch(/^\d+$/);
+    }
   });
 });

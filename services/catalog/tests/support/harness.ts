@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { createDb, type Database } from '@shop/db';
 import { claimsOf } from '@shop/lambda-kit/testing';
 import { Redis } from 'ioredis';
-import { type Kysely, sql } from 'kysely';
+import { type Insertable, type Kysely, sql } from 'kysely';
 import { inject } from 'vitest';
 import { type CatalogService, createCatalogService } from '../../src/catalog.service';
 import { createImageStorage, createProductCache } from '../../src/dependencies';
@@ -13,11 +13,15 @@ import { archiveProductHandler } from '../../src/handlers/archive-product';
 import { createImageUploadHandler } from '../../src/handlers/create-image-upload';
 import { createProductHandler } from '../../src/handlers/create-product';
 import { getProductHandler } from '../../src/handlers/get-product';
+import { getStockHistoryHandler } from '../../src/handlers/get-stock-history';
 import { listProductsHandler } from '../../src/handlers/list-products';
+import { subscribeToStockHandler } from '../../src/handlers/subscribe-to-stock';
+import { unsubscribeFromStockHandler } from '../../src/handlers/unsubscribe-from-stock';
 import { updateProductHandler } from '../../src/handlers/update-product';
 
 export const ADMIN = claimsOf('00000000-0000-4000-8000-00000000a001', ['admin']);
 export const CUSTOMER = claimsOf('00000000-0000-4000-8000-00000000c001', ['customer']);
+export const OTHER_CUSTOMER = claimsOf('00000000-0000-4000-8000-00000000c002', ['customer']);
 
 export interface Harness {
   readonly service: CatalogService;
@@ -39,6 +43,9 @@ export const handlersFor = (service: CatalogService) => {
     archive: archiveProductHandler(get),
     adjustStock: adjustStockHandler(get),
     imageUpload: createImageUploadHandler(get),
+    stockHistory: getStockHistoryHandler(get),
+    subscribe: subscribeToStockHandler(get),
+    unsubscribe: unsubscribeFromStockHandler(get),
   };
 };
 
@@ -96,9 +103,14 @@ export const createHarness = (options: HarnessOptions = {}): Harness => {
   };
 };
 
-/** Empties every catalog table and the cache between tests. */
+/**
+ * Empties every catalog table and the cache between tests, with the stock stream's tables that
+ * refer to products (subscriptions) or that the stock history reads (ledger, and its alerts).
+ */
 export const resetCatalog = async (harness: Harness): Promise<void> => {
-  await sql`truncate table stock_adjustments, outbox, products`.execute(harness.db);
+  await sql`truncate table stock_subscriptions, stock_alerts, stock_ledger, stock_adjustments, outbox, products`.execute(
+    harness.db,
+  );
   await harness.redis.flushdb();
 };
 
@@ -107,6 +119,25 @@ export const snapshot = async (db: Kysely<Database>) => ({
   products: await db.selectFrom('products').selectAll().orderBy('seq').execute(),
   outbox: await db.selectFrom('outbox').selectAll().orderBy('seq').execute(),
   adjustments: await db.selectFrom('stock_adjustments').selectAll().orderBy('created_at').execute(),
+  subscriptions: await db.selectFrom('stock_subscriptions').selectAll().orderBy('id').execute(),
+  ledger: await db.selectFrom('stock_ledger').selectAll().orderBy('seq').execute(),
+});
+
+/** A stock ledger row as inventory-stream writes it from a `StockChanged` event. */
+export const ledgerRow = (
+  productId: string,
+  overrides: Partial<Insertable<Database['stock_ledger']>> = {},
+): Insertable<Database['stock_ledger']> => ({
+  event_id: randomUUID(),
+  product_id: productId,
+  delta: 5,
+  reason: 'restock',
+  previous_stock: 0,
+  new_stock: 5,
+  order_id: null,
+  correlation_id: 'corr-test',
+  occurred_at: new Date(),
+  ...overrides,
 });
 
 let skuCounter = 0;

@@ -1,6 +1,11 @@
 import { ValidationError } from '@shop/domain';
 import { describe, expect, it } from 'vitest';
-import { decodeCursor, encodeCursor } from '../../src/cursor';
+import {
+  decodeCursor,
+  decodeStockHistoryCursor,
+  encodeCursor,
+  encodeStockHistoryCursor,
+} from '../../src/cursor';
 
 describe('cursor', () => {
   it('round-trips the position it encodes', () => {
@@ -16,5 +21,16 @@ describe('cursor', () => {
     'A'.repeat(100),
   ])('rejects %j, which it never issued', (cursor) => {
     expect(() => decodeCursor(cursor)).toThrow(ValidationError);
+  });
+});
+
+describe('stock history cursor', () => {
+  it('round-trips the ledger position it encodes', () => {
+    expect(decodeStockHistoryCursor(encodeStockHistoryCursor('987'))).toBe('987');
+  });
+
+  it('is never taken for a product list cursor, nor the other way round', () => {
+    expect(() => decodeStockHistoryCursor(encodeCursor('5'))).toThrow(ValidationError);
+    expect(() => decodeCursor(encodeStockHistoryCursor('5'))).toThrow(ValidationError);
   });
 });

@@ -6,7 +6,10 @@ import type { CatalogService } from '../../src/catalog.service';
 import { adjustStockHandler } from '../../src/handlers/adjust-stock';
 import { createProductHandler } from '../../src/handlers/create-product';
 import { getProductHandler } from '../../src/handlers/get-product';
+import { getStockHistoryHandler } from '../../src/handlers/get-stock-history';
 import { listProductsHandler } from '../../src/handlers/list-products';
+import { subscribeToStockHandler } from '../../src/handlers/subscribe-to-stock';
+import { unsubscribeFromStockHandler } from '../../src/handlers/unsubscribe-from-stock';
 import { updateProductHandler } from '../../src/handlers/update-product';
 
 const id = '6f1c1d7e-8d0b-4a43-9d7b-2b7a8c3e4f50';
@@ -159,5 +162,84 @@ describe('adjust-stock', () => {
       expect.any(String),
     );
     expect(res.body).toEqual({ productId: id, stock: 9 });
+  });
+});
+
+describe('get-stock-history', () => {
+  it('passes the page with the default limit and answers items and nextCursor', async () => {
+    const page = { items: [], nextCursor: null };
+    const getStockHistory = vi.fn().mockResolvedValue(page);
+    const res = await invoke(getStockHistoryHandler(fakeService({ getStockHistory })), {
+      method: 'GET',
+      path: `/products/${id}/stock-history`,
+      pathParameters: { id },
+      claims: admin,
+    });
+    expect(getStockHistory).toHaveBeenCalledWith(id, { cursor: undefined, limit: 20 });
+    expect(res.statusCode).toBe(200);
+    expect(res.body).toEqual(page);
+  });
+
+  it('never calls the service for a customer', async () => {
+    const getStockHistory = vi.fn();
+    const res = await invoke(getStockHistoryHandler(fakeService({ getStockHistory })), {
+      method: 'GET',
+      path: `/products/${id}/stock-history`,
+      pathParameters: { id },
+      claims: claimsOf('c', ['customer']),
+    });
+    expect(res.statusCode).toBe(403);
+    expect(getStockHistory).not.toHaveBeenCalled();
+  });
+});
+
+describe('subscribe-to-stock', () => {
+  const customer = claimsOf('c-sub', ['customer'], 'Shopper@Example.com');
+  const post = (subscribeToStock: unknown, claims: Record<string, unknown> = customer) =>
+    invoke(subscribeToStockHandler(fakeService({ subscribeToStock })), {
+      method: 'POST',
+      path: `/products/${id}/stock-subscriptions`,
+      pathParameters: { id },
+      claims,
+    });
+
+  it('subscribes the caller at the lower-cased token email and answers 201 when it created', async () => {
+    const subscription = { productId: id, email: 'shopper@example.com' };
+    const subscribeToStock = vi.fn().mockResolvedValue({ subscription, created: true });
+    const res = await post(subscribeToStock);
+    expect(subscribeToStock).toHaveBeenCalledWith(id, { customerId: 'c-sub', email: 'shopper@example.com' });
+    expect(res.statusCode).toBe(201);
+    expect(res.body).toEqual(subscription);
+  });
+
+  it('answers 200 with the same body when the subscription was already open', async () => {
+    const subscription = { productId: id, email: 'shopper@example.com' };
+    const res = await post(vi.fn().mockResolvedValue({ subscription, created: false }));
+    expect(res.statusCode).toBe(200);
+    expect(res.body).toEqual(subscription);
+  });
+
+  it('never calls the service for a token without email', async () => {
+    const subscribeToStock = vi.fn();
+    const { email: _email, ...withoutEmail } = customer;
+    const res = await post(subscribeToStock, withoutEmail);
+    expect(res.statusCode).toBe(403);
+    expect(res.body).toMatchObject({ error: { code: 'FORBIDDEN', details: [{ path: 'email' }] } });
+    expect(subscribeToStock).not.toHaveBeenCalled();
+  });
+});
+
+describe('unsubscribe-from-stock', () => {
+  it("closes the caller's own subscription and answers 204 without a body", async () => {
+    const unsubscribeFromStock = vi.fn().mockResolvedValue(undefined);
+    const res = await invoke(unsubscribeFromStockHandler(fakeService({ unsubscribeFromStock })), {
+      method: 'DELETE',
+      path: `/products/${id}/stock-subscriptions`,
+      pathParameters: { id },
+      claims: claimsOf('c-sub', ['customer']),
+    });
+    expect(unsubscribeFromStock).toHaveBeenCalledWith(id, 'c-sub');
+    expect(res.statusCode).toBe(204);
+    expect(res.rawBody).toBe('');
   });
 });

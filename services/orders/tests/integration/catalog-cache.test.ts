@@ -7,11 +7,11 @@ import {
   PRODUCT_KEY,
   type ProductCache,
 } from '@shop/catalog-cache';
+import { createCatalogCacheInvalidation } from '@shop/catalog-cache/lambda';
 import type { Order, Product } from '@shop/domain';
 import { invoke } from '@shop/lambda-kit/testing';
 import { Redis } from 'ioredis';
 import { afterAll, beforeEach, describe, expect, inject, it } from 'vitest';
-import { createCatalogCacheInvalidation } from '../../src/dependencies';
 import { ADMIN, address, CUSTOMER, createHarness, insertProduct, resetOrders } from '../support/harness';
 
 // A database of its own on the shared Redis: the catalog's tests FLUSHDB theirs between tests.

@@ -73,7 +73,9 @@ export const createHarness = (
 
 /** Empties every table an order touches. */
 export const resetOrders = async (db: Kysely<Database>): Promise<void> => {
-  await sql`truncate table order_items, orders, stock_adjustments, outbox, products`.execute(db);
+  await sql`truncate table order_items, orders, stock_subscriptions, stock_adjustments, outbox, products`.execute(
+    db,
+  );
 };
 
 let skuCounter = 0;

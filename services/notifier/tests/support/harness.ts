@@ -1,0 +1,110 @@
+// Integration wiring: the real alert service on the project's PostgreSQL and the real SES adapter
+// pointed at aws-ses-v2-local (or at whatever endpoint a test chooses), behind the real handler.
+import { randomBytes, randomUUID } from 'node:crypto';
+import { createDb, type Database } from '@shop/db';
+import { type Kysely, sql } from 'kysely';
+import { inject } from 'vitest';
+import { readSentEmails, type StoredEmail } from '../../../../scripts/lib/ses-local';
+import { type AlertService, createAlertService } from '../../src/alert.service';
+import { createSesClient, createSesEmailSender } from '../../src/email.sender';
+import { sendStockAlertsHandler } from '../../src/handlers/send-stock-alerts';
+
+export const MAIL_FROM = 'no-reply@notifier.test';
+export const STOREFRONT = 'https://shop.example.com';
+
+export const openDb = (): Kysely<Database> => createDb({ url: inject('databaseUrl') }, { max: 4 });
+
+/** The service and handler as production builds them, sending through `sesEndpoint`. */
+export const notifierFor = (
+  db: Kysely<Database>,
+  options: { adminRecipients?: readonly string[]; sesEndpoint?: string } = {},
+): { service: AlertService; handler: ReturnType<typeof sendStockAlertsHandler> } => {
+  const client = createSesClient({
+    region: 'us-east-1',
+    endpoint: options.sesEndpoint ?? inject('sesEndpoint'),
+  });
+  const service = createAlertService({
+    db,
+    sender: createSesEmailSender(client, { from: MAIL_FROM }),
+    adminRecipients: options.adminRecipients ?? [],
+    storefrontUrl: STOREFRONT,
+  });
+  return { service, handler: sendStockAlertsHandler(() => service) };
+};
+
+// The SES store is shared by every project and never cleared: each test mails addresses of its own.
+const runTag = randomBytes(4).toString('hex');
+let addressCounter = 0;
+export const uniqueAddress = (label: string): string => {
+  addressCounter += 1;
+  return `${label}-${runTag}-${addressCounter}@notifier.test`;
+};
+
+/** Every email the stand-in accepted for `address`. */
+export const emailsTo = async (address: string): Promise<StoredEmail[]> =>
+  (await readSentEmails(inject('sesEndpoint'))).filter((email) => email.destination.to.includes(address));
+
+/** How many emails each address got. */
+export const emailCounts = async (addresses: readonly string[]): Promise<Record<string, number>> => {
+  const emails = await readSentEmails(inject('sesEndpoint'));
+  return Object.fromEntries(
+    addresses.map((address) => [address, emails.filter((e) => e.destination.to.includes(address)).length]),
+  );
+};
+
+export const resetNotifierTables = async (db: Kysely<Database>): Promise<void> => {
+  await sql`truncate table notification_deliveries, stock_subscriptions`.execute(db);
+};
+
+let skuCounter = 0;
+/** An active product in the catalog's table (subscriptions reference it); returns its id. */
+export const insertProduct = async (db: Kysely<Database>): Promise<string> => {
+  skuCounter += 1;
+  const id = randomUUID();
+  await db
+    .insertInto('products')
+    .values({
+      id,
+      sku: `NTF-${runTag}-${skuCounter}`,
+      name: `Notifier test product ${skuCounter}`,
+      description: '',
+      category: 'testing',
+      price_amount: 1999,
+      currency: 'USD',
+      stock: 0,
+      low_stock_threshold: 5,
+      status: 'active',
+      images: '[]',
+    })
+    .execute();
+  return id;
+};
+
+/** A subscription as the catalog writes it, created at `createdAt`; fulfilled if `fulfilledAt` is set. */
+export const insertSubscription = async (
+  db: Kysely<Database>,
+  row: { productId: string; email: string; createdAt: Date; fulfilledAt?: Date },
+): Promise<string> => {
+  const id = randomUUID();
+  await sql`
+    insert into stock_subscriptions (id, product_id, customer_id, email, created_at, fulfilled_at)
+    values (${id}, ${row.productId}, ${randomUUID()}, ${row.email}, ${row.createdAt.toISOString()}::timestamptz,
+            ${row.fulfilledAt?.toISOString() ?? null}::timestamptz)
+  `.execute(db);
+  return id;
+};
+
+export const subscriptionOf = (db: Kysely<Database>, id: string) =>
+  db
+    .selectFrom('stock_subscriptions')
+    .select(['fulfilled_at', 'fulfilled_by_alert'])
+    .where('id', '=', id)
+    .executeTakeFirstOrThrow();
+
+export const deliveriesOf = (db: Kysely<Database>, alertId: string) =>
+  db
+    .selectFrom('notification_deliveries')
+    .select(['recipient', 'subscription_id', 'provider_message_id'])
+    .where('alert_id', '=', alertId)
+    .orderBy('recipient')
+    .execute();
