@@ -7,6 +7,7 @@ import * as customers from './migrations/2026-11-26T0002_customers';
 import * as orders from './migrations/2026-11-26T0003_orders';
 import * as orderProductVersions from './migrations/2026-11-26T0004_order_product_versions';
 import * as stockStream from './migrations/2026-11-26T0005_stock_stream';
+import * as serviceUsers from './migrations/2026-11-27T0006_service_users';
 
 /** Migrations by timestamped name, imported statically so they bundle and need no file system. */
 const migrations: Record<string, Migration> = {
@@ -15,6 +16,7 @@ const migrations: Record<string, Migration> = {
   '2026-11-26T0003_orders': orders,
   '2026-11-26T0004_order_product_versions': orderProductVersions,
   '2026-11-26T0005_stock_stream': stockStream,
+  '2026-11-27T0006_service_users': serviceUsers,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -3,6 +3,7 @@
 import { createDb, type Database } from '@shop/db';
 import { type Kysely, sql } from 'kysely';
 import { inject } from 'vitest';
+import { asServiceUser } from '../../../../scripts/test/database-user';
 import { type CustomerService, createCustomerService } from '../../src/customer.service';
 import { getMeHandler } from '../../src/handlers/get-me';
 import { postConfirmationHandler } from '../../src/handlers/post-confirmation';
@@ -19,8 +20,10 @@ export interface Harness {
 }
 
 export const createHarness = (): Harness => {
+  // `db` is the admin connection (fixtures, resets); the service runs as the auth_hooks user.
   const db = createDb({ url: inject('databaseUrl') }, { max: 4 });
-  const service = (groups: UserGroupDirectory) => createCustomerService({ db, groups });
+  const serviceDb = createDb({ url: asServiceUser(inject('databaseUrl'), 'auth_hooks') }, { max: 4 });
+  const service = (groups: UserGroupDirectory) => createCustomerService({ db: serviceDb, groups });
   return {
     db,
     service,
@@ -28,7 +31,9 @@ export const createHarness = (): Harness => {
       const built = service(groups);
       return { postConfirmation: postConfirmationHandler(() => built), getMe: getMeHandler(() => built) };
     },
-    close: () => db.destroy(),
+    close: async () => {
+      await Promise.all([db.destroy(), serviceDb.destroy()]);
+    },
   };
 };
 

@@ -6,6 +6,7 @@ import { claimsOf } from '@shop/lambda-kit/testing';
 import { Redis } from 'ioredis';
 import { type Insertable, type Kysely, sql } from 'kysely';
 import { inject } from 'vitest';
+import { asServiceUser } from '../../../../scripts/test/database-user';
 import { type CatalogService, createCatalogService } from '../../src/catalog.service';
 import { createImageStorage, createProductCache } from '../../src/dependencies';
 import { adjustStockHandler } from '../../src/handlers/adjust-stock';
@@ -59,9 +60,13 @@ export const createHarness = (options: HarnessOptions = {}): Harness => {
   const databaseUrl = inject('databaseUrl');
   const redisUrl = options.redisUrl === undefined ? inject('redisUrl') : options.redisUrl;
   let readerQueryCount = 0;
-  const writer = createDb({ url: databaseUrl }, { max: 4 });
+  // `db` below is the admin connection (fixtures, resets, assertions); the service's writer and
+  // reader run as the catalog database user.
+  const admin = createDb({ url: databaseUrl }, { max: 2 });
+  const serviceUrl = asServiceUser(databaseUrl, 'catalog');
+  const writer = createDb({ url: serviceUrl }, { max: 4 });
   const reader = createDb(
-    { url: databaseUrl },
+    { url: serviceUrl },
     {
       max: 4,
       log: (event) => {
@@ -92,13 +97,13 @@ export const createHarness = (options: HarnessOptions = {}): Harness => {
   const redis = new Redis(inject('redisUrl'), { lazyConnect: true });
   return {
     service,
-    db: writer,
+    db: admin,
     redis,
     readerQueries: () => readerQueryCount,
     handlers: handlersFor(service),
     async close() {
       redis.disconnect();
-      await Promise.all([writer.destroy(), reader.destroy()]);
+      await Promise.all([admin.destroy(), writer.destroy(), reader.destroy()]);
     },
   };
 };

@@ -10,6 +10,7 @@ import type { KinesisStreamBatchResponse, KinesisStreamEvent } from 'aws-lambda'
 import { type Kysely, sql } from 'kysely';
 import { inject } from 'vitest';
 import { ensureTopic } from '../../../../scripts/lib/sns-local';
+import { asServiceUser } from '../../../../scripts/test/database-user';
 import { createSnsClient } from '../../src/dependencies';
 import { processStockEventsHandler } from '../../src/handlers/process-stock-events';
 import { createStockAlertPublisher } from '../../src/stock-alert.publisher';
@@ -43,7 +44,7 @@ export interface Consumer {
 export const createConsumer = (options: ConsumerOptions): Consumer => {
   let queryCount = 0;
   const db = createDb(
-    { url: options.databaseUrl ?? inject('databaseUrl') },
+    { url: options.databaseUrl ?? asServiceUser(inject('databaseUrl'), 'inventory') },
     {
       max: 1,
       log: (event) => {

@@ -15,6 +15,7 @@ import {
   MAIL_FROM,
   notifierFor,
   openDb,
+  openServiceDb,
   resetNotifierTables,
   STOREFRONT,
   subscriptionOf,
@@ -23,12 +24,14 @@ import {
 import { closedPortEndpoint, startSesProxy } from '../support/ses-proxy';
 
 let db: Kysely<Database>;
+let serviceDb: Kysely<Database>;
 
 beforeAll(() => {
   db = openDb();
+  serviceDb = openServiceDb();
 });
 afterAll(async () => {
-  await db.destroy();
+  await Promise.all([db.destroy(), serviceDb.destroy()]);
 });
 beforeEach(async () => {
   await resetNotifierTables(db);
@@ -46,7 +49,7 @@ describe('admin alerts (LowStock, OutOfStock)', () => {
     '%s: every admin gets one email with a text and an HTML body',
     async (type) => {
       const admins = [uniqueAddress('admin'), uniqueAddress('admin')];
-      const { handler } = notifierFor(db, { adminRecipients: admins });
+      const { handler } = notifierFor(serviceDb, { adminRecipients: admins });
       const alert = alertOf({ type, name: 'Blue <mug>', stock: type === 'LowStock' ? 2 : 0 });
 
       const response = await handler(sqsEvent(sqsRecord(alert)), contextWith());
@@ -76,7 +79,7 @@ describe('admin alerts (LowStock, OutOfStock)', () => {
 describe('recipient addresses', () => {
   it('mails an address as it is written and keys its delivery case-insensitively', async () => {
     const admin = uniqueAddress('Admin').replace('@notifier.test', '@Notifier.Test');
-    const { handler } = notifierFor(db, { adminRecipients: [admin] });
+    const { handler } = notifierFor(serviceDb, { adminRecipients: [admin] });
     const alert = alertOf();
 
     await handler(sqsEvent(sqsRecord(alert)), contextWith());
@@ -116,7 +119,7 @@ describe('back-in-stock notices', () => {
       email: elsewhere,
       createdAt: before,
     });
-    const { handler } = notifierFor(db, { adminRecipients: [admin] });
+    const { handler } = notifierFor(serviceDb, { adminRecipients: [admin] });
     const alert = alertOf({ type: 'BackInStock', productId, stock: 7, occurredAt: occurredAt.toISOString() });
 
     const response = await handler(sqsEvent(sqsRecord(alert)), contextWith());
@@ -158,7 +161,7 @@ describe('back-in-stock notices', () => {
       email: shared.toUpperCase(),
       createdAt: new Date(createdAt.getTime() + 1_000),
     });
-    const { handler } = notifierFor(db);
+    const { handler } = notifierFor(serviceDb);
 
     await handler(
       sqsEvent(sqsRecord(alertOf({ type: 'BackInStock', productId, occurredAt: new Date().toISOString() }))),
@@ -174,7 +177,7 @@ describe('back-in-stock notices', () => {
 describe('at most one email per alert and recipient', () => {
   it('sends once when the same message is delivered twice in one batch', async () => {
     const admins = [uniqueAddress('admin'), uniqueAddress('admin')];
-    const { handler } = notifierFor(db, { adminRecipients: admins });
+    const { handler } = notifierFor(serviceDb, { adminRecipients: admins });
     const alert = alertOf();
 
     const response = await handler(
@@ -191,7 +194,7 @@ describe('at most one email per alert and recipient', () => {
     const subscriber = uniqueAddress('sub');
     const admin = uniqueAddress('admin');
     await insertSubscription(db, { productId, email: subscriber, createdAt: new Date(Date.now() - MINUTE) });
-    const { handler } = notifierFor(db, { adminRecipients: [admin] });
+    const { handler } = notifierFor(serviceDb, { adminRecipients: [admin] });
     const lowStock = alertOf({ type: 'LowStock', productId });
     const backInStock = alertOf({ type: 'BackInStock', productId, occurredAt: new Date().toISOString() });
     const event = sqsEvent(sqsRecord(lowStock), sqsRecord(backInStock));
@@ -206,8 +209,8 @@ describe('at most one email per alert and recipient', () => {
   it('sends once when two invocations get the same message at the same time', async () => {
     const admins = [uniqueAddress('admin'), uniqueAddress('admin'), uniqueAddress('admin')];
     const alert = alertOf();
-    const first = notifierFor(db, { adminRecipients: admins });
-    const second = notifierFor(db, { adminRecipients: admins });
+    const first = notifierFor(serviceDb, { adminRecipients: admins });
+    const second = notifierFor(serviceDb, { adminRecipients: admins });
 
     const results = await Promise.allSettled([
       first.handler(sqsEvent(sqsRecord(alert, 'sns-copy-1')), contextWith()),
@@ -221,7 +224,7 @@ describe('at most one email per alert and recipient', () => {
   });
   it('leaves an alert another invocation is sending to that invocation, and sends nothing twice on the retry', async () => {
     const admins = [uniqueAddress('admin'), uniqueAddress('admin')];
-    const { handler } = notifierFor(db, { adminRecipients: admins });
+    const { handler } = notifierFor(serviceDb, { adminRecipients: admins });
     const alert = alertOf();
 
     // Another invocation holds the alert's lock (as the first of two concurrent copies would).
@@ -244,7 +247,7 @@ describe('at most one email per alert and recipient', () => {
 describe('failures', () => {
   it('reports only the malformed message of a batch as failed', async () => {
     const admin = uniqueAddress('admin');
-    const { handler } = notifierFor(db, { adminRecipients: [admin] });
+    const { handler } = notifierFor(serviceDb, { adminRecipients: [admin] });
     const good = alertOf();
 
     const response = await handler(
@@ -259,7 +262,7 @@ describe('failures', () => {
   it('fails the message and records nothing while SES is unreachable; the retry sends exactly once', async () => {
     const admins = [uniqueAddress('admin'), uniqueAddress('admin')];
     const alert = alertOf({ type: 'OutOfStock', stock: 0 });
-    const down = notifierFor(db, { adminRecipients: admins, sesEndpoint: await closedPortEndpoint() });
+    const down = notifierFor(serviceDb, { adminRecipients: admins, sesEndpoint: await closedPortEndpoint() });
 
     const failed = await down.handler(sqsEvent(sqsRecord(alert, 'only')), contextWith()).then(
       () => null,
@@ -272,7 +275,7 @@ describe('failures', () => {
     expect(await deliveriesOf(db, alert.id)).toEqual([]);
     expect(await emailCounts(admins)).toEqual(nones(admins));
 
-    const up = notifierFor(db, { adminRecipients: admins });
+    const up = notifierFor(serviceDb, { adminRecipients: admins });
     expect(await up.handler(sqsEvent(sqsRecord(alert, 'only')), contextWith())).toEqual({
       batchItemFailures: [],
     });
@@ -288,7 +291,7 @@ describe('failures', () => {
     const proxy = await startSesProxy(inject('sesEndpoint'));
     try {
       const [a, b, c] = [uniqueAddress('admin-a'), uniqueAddress('admin-b'), uniqueAddress('admin-c')];
-      const { handler } = notifierFor(db, { adminRecipients: [a, b, c], sesEndpoint: proxy.endpoint });
+      const { handler } = notifierFor(serviceDb, { adminRecipients: [a, b, c], sesEndpoint: proxy.endpoint });
       const alert = alertOf();
       // A message with nothing to send shares the batch: the response lists only the partial one.
       const nothingToSend = alertOf({ type: 'BackInStock', occurredAt: new Date().toISOString() });
@@ -321,7 +324,7 @@ describe('failures', () => {
       const [ok, refused] = [uniqueAddress('ok'), uniqueAddress('refused')];
       const okSub = await insertSubscription(db, { productId, email: ok, createdAt });
       const refusedSub = await insertSubscription(db, { productId, email: refused, createdAt });
-      const { handler } = notifierFor(db, { sesEndpoint: proxy.endpoint });
+      const { handler } = notifierFor(serviceDb, { sesEndpoint: proxy.endpoint });
       const alert = alertOf({ type: 'BackInStock', productId, occurredAt: new Date().toISOString() });
       proxy.rejecting.add(refused);
 
@@ -347,7 +350,7 @@ describe('failures', () => {
     const proxy = await startSesProxy(inject('sesEndpoint'));
     try {
       const admins = Array.from({ length: MAX_CONSECUTIVE_SEND_FAILURES + 2 }, () => uniqueAddress('admin'));
-      const { handler } = notifierFor(db, { adminRecipients: admins, sesEndpoint: proxy.endpoint });
+      const { handler } = notifierFor(serviceDb, { adminRecipients: admins, sesEndpoint: proxy.endpoint });
       for (const admin of admins) proxy.rejecting.add(admin);
       const alert = alertOf();
 
@@ -365,7 +368,7 @@ describe('failures', () => {
 
   it('leaves recipients to the retry once the invocation runs out of time', async () => {
     const admins = [uniqueAddress('admin'), uniqueAddress('admin'), uniqueAddress('admin')];
-    const { handler } = notifierFor(db, { adminRecipients: admins });
+    const { handler } = notifierFor(serviceDb, { adminRecipients: admins });
     const alert = alertOf();
     // Time enough for one send: the clock is read before each.
     let reads = 0;

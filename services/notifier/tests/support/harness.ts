@@ -5,6 +5,7 @@ import { createDb, type Database } from '@shop/db';
 import { type Kysely, sql } from 'kysely';
 import { inject } from 'vitest';
 import { readSentEmails, type StoredEmail } from '../../../../scripts/lib/ses-local';
+import { asServiceUser } from '../../../../scripts/test/database-user';
 import { type AlertService, createAlertService } from '../../src/alert.service';
 import { createSesClient, createSesEmailSender } from '../../src/email.sender';
 import { sendStockAlertsHandler } from '../../src/handlers/send-stock-alerts';
@@ -12,7 +13,12 @@ import { sendStockAlertsHandler } from '../../src/handlers/send-stock-alerts';
 export const MAIL_FROM = 'no-reply@notifier.test';
 export const STOREFRONT = 'https://shop.example.com';
 
+/** Admin connection: fixtures, resets, assertions. */
 export const openDb = (): Kysely<Database> => createDb({ url: inject('databaseUrl') }, { max: 4 });
+
+/** What the service runs on: the `notifier` database user and only its grants. */
+export const openServiceDb = (): Kysely<Database> =>
+  createDb({ url: asServiceUser(inject('databaseUrl'), 'notifier') }, { max: 4 });
 
 /** The service and handler as production builds them, sending through `sesEndpoint`. */
 export const notifierFor = (

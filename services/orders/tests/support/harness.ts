@@ -5,6 +5,7 @@ import { createDb, type Database } from '@shop/db';
 import { claimsOf } from '@shop/lambda-kit/testing';
 import { type Kysely, sql } from 'kysely';
 import { inject } from 'vitest';
+import { asServiceUser } from '../../../../scripts/test/database-user';
 import { cancelOrderHandler } from '../../src/handlers/cancel-order';
 import { getOrderHandler } from '../../src/handlers/get-order';
 import { listOrdersHandler } from '../../src/handlers/list-orders';
@@ -47,8 +48,10 @@ export const createHarness = (
   } = {},
 ): Harness => {
   let queryCount = 0;
-  const db = createDb(
-    { url: inject('databaseUrl') },
+  // `db` is the admin connection (fixtures, resets, assertions); the service runs as the orders user.
+  const db = createDb({ url: inject('databaseUrl') }, { max: 2 });
+  const serviceDb = createDb(
+    { url: asServiceUser(inject('databaseUrl'), 'orders') },
     {
       max: options.poolSize ?? 4,
       log: (event) => {
@@ -57,7 +60,7 @@ export const createHarness = (
     },
   );
   const service = createOrdersService({
-    db,
+    db: serviceDb,
     newId: randomUUID,
     eventsCommitted: options.eventsCommitted,
     productsChanged: options.productsChanged,
@@ -67,7 +70,9 @@ export const createHarness = (
     db,
     handlers: handlersFor(service),
     queries: () => queryCount,
-    close: () => db.destroy(),
+    close: async () => {
+      await Promise.all([db.destroy(), serviceDb.destroy()]);
+    },
   };
 };
 
