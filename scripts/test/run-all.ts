@@ -68,7 +68,7 @@ const steps: Step[] = [
   { name: 'lint (biome)', run: command('pnpm', ['lint']) },
   { name: 'typecheck', run: command('pnpm', ['typecheck']) },
   {
-    name: 'start PostgreSQL, Redis, s3rver, kinesalite',
+    name: 'start PostgreSQL, Redis and the AWS stand-ins',
     run: async () => {
       const services = await startBackingServices(servicesDir, supervisor);
       testEnv = { ...baseEnv, ...backingEnv(services) };
@@ -85,7 +85,7 @@ const steps: Step[] = [
   },
   {
     // Frees memory and CPU for the end-to-end test, which starts a stack of its own.
-    name: 'stop PostgreSQL, Redis, s3rver, kinesalite',
+    name: 'stop PostgreSQL, Redis and the AWS stand-ins',
     run: async () => {
       await supervisor.stopAll();
       return 0;

@@ -1,16 +1,27 @@
 // Checks on the CloudFormation that `pnpm package` writes: Lambda function names fit AWS's
 // 64-character limit, and no IAM statement grants a wildcard action (least privilege, issue 2).
 // Values are resolved from the template where CloudFormation would resolve them, and anything that
-// cannot be resolved is reported rather than assumed fine.
+// cannot be resolved is reported rather than assumed fine. The runtime checks (resource scoping,
+// stream mappings, tracing, log retention, timeouts) live in runtime-checks.ts.
 
 export interface Finding {
   resource: string;
   problem: string;
 }
 
+export interface Resource {
+  Type?: string;
+  Properties?: Record<string, unknown>;
+  DependsOn?: unknown;
+  Condition?: unknown;
+}
+
 export interface Template {
   Parameters?: Record<string, { Default?: unknown }>;
-  Resources?: Record<string, { Type?: string; Properties?: Record<string, unknown> }>;
+  Resources?: Record<string, Resource>;
+  Conditions?: Record<string, unknown>;
+  Mappings?: Record<string, unknown>;
+  Outputs?: Record<string, unknown>;
 }
 
 export const MAX_FUNCTION_NAME_LENGTH = 64;
@@ -91,7 +102,7 @@ export function checkIamActions(template: Template): Finding[] {
 }
 
 /** Every policy document a resource carries: roles (trust + inline policies) and policies. */
-function policyDocuments(
+export function policyDocuments(
   type: string | undefined,
   properties: Record<string, unknown>,
 ): Array<{ where: string; document: unknown }> {
@@ -155,7 +166,7 @@ function resolveSub(args: unknown, template: Template): string {
   });
 }
 
-function asArray(value: unknown): unknown[] {
+export function asArray(value: unknown): unknown[] {
   if (value === undefined) return [];
   return Array.isArray(value) ? value : [value];
 }
