@@ -1,7 +1,7 @@
 // Drives the README's start command the way a developer does: start it, wait until it says it is
 // ready (.dev/endpoints.json), press Ctrl-C (SIGINT to its process group), check nothing is left.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
 import type { Endpoints } from '../../scripts/dev/endpoints';
 import { isPortFree } from '../../scripts/lib/ports';
 import { StopWaiting, waitUntil } from '../../scripts/lib/wait';
@@ -100,8 +100,15 @@ async function interruptAndWait(child: ChildProcess, ports: number[], dataDir?: 
     timeoutMs: 30_000,
     what: `process group ${pgid} to exit`,
   });
-  for (const port of ports)
-    await waitUntil(() => isPortFree(port), { timeoutMs: 15_000, what: `port ${port}` });
+  for (const port of ports) {
+    try {
+      await waitUntil(() => isPortFree(port), { timeoutMs: 15_000, what: `port ${port}` });
+    } catch (error) {
+      throw new Error(`${(error as Error).message}; held by: ${listenersOf(port).join('; ') || 'unknown'}`, {
+        cause: error,
+      });
+    }
+  }
   if (dataDir) {
     const leftovers = processesMentioning(dataDir);
     if (leftovers.length) throw new Error(`processes still using ${dataDir}:\n${leftovers.join('\n')}`);
@@ -139,6 +146,38 @@ function processesMentioning(text: string): string[] {
   return procEntries()
     .filter((proc) => proc.state !== 'Z' && proc.command.includes(text))
     .map((proc) => `${proc.pid} ${proc.command}`);
+}
+
+/** The processes listening on 127.0.0.1:`port` (pid, process group, parent, command), for error messages. */
+function listenersOf(port: number): string[] {
+  const hexPort = port.toString(16).toUpperCase().padStart(4, '0');
+  const inodes = new Set(
+    readFileSync('/proc/net/tcp', 'utf8')
+      .split('\n')
+      .slice(1)
+      .map((line) => line.trim().split(/\s+/))
+      // local address ends with the port; state 0A = LISTEN; field 9 is the socket inode
+      .filter((fields) => fields[1]?.endsWith(`:${hexPort}`) && fields[3] === '0A')
+      .map((fields) => fields[9]),
+  );
+  const holders: string[] = [];
+  for (const proc of procEntries()) {
+    try {
+      const fds = readdirSync(`/proc/${proc.pid}/fd`);
+      const holds = fds.some((fd) => {
+        try {
+          const target = readlinkSync(`/proc/${proc.pid}/fd/${fd}`);
+          return inodes.has(target.replace(/^socket:\[(\d+)\]$/, '$1'));
+        } catch {
+          return false;
+        }
+      });
+      if (holds) holders.push(`pid ${proc.pid} (group ${proc.pgid}): ${proc.command.slice(0, 160)}`);
+    } catch {
+      // Not ours to read, or gone.
+    }
+  }
+  return holders;
 }
 
 function procEntries(): Array<{ pid: number; pgid: number; state: string; command: string }> {

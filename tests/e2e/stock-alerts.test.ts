@@ -110,12 +110,11 @@ async function waitForLedger(productId: string, count: number): Promise<void> {
   }
 }
 
-beforeAll(async () => {
-  stack = await startStack({ root: ROOT, dataDir, port: await randomFreePort(), args: ['--fresh'] });
-  endpoints = stack.endpoints;
-  expect(endpoints.mailStoreUrl, 'mailStoreUrl in .dev/endpoints.json').toMatch(/\/store$/);
-  expect(endpoints.sns.stockAlertsTopicArn).toMatch(/:stock-alerts$/);
-  expect(Object.keys(endpoints.services)).toEqual(expect.arrayContaining(['inventory-stream', 'notifier']));
+/**
+ * Fresh ID tokens for the seeded users. Again after a restart: the token's issuer names
+ * cognito-local's port, which may differ from the last run's when the preferred one was busy.
+ */
+async function signInSeededUsers(): Promise<void> {
   const cognito = cognitoClient(endpoints.cognito.endpoint, endpoints.cognito.region);
   try {
     const password = (email: string) => SEEDED_USERS.find((user) => user.email === email)!.password;
@@ -125,6 +124,15 @@ beforeAll(async () => {
   } finally {
     cognito.destroy();
   }
+}
+
+beforeAll(async () => {
+  stack = await startStack({ root: ROOT, dataDir, port: await randomFreePort(), args: ['--fresh'] });
+  endpoints = stack.endpoints;
+  expect(endpoints.mailStoreUrl, 'mailStoreUrl in .dev/endpoints.json').toMatch(/\/store$/);
+  expect(endpoints.sns.stockAlertsTopicArn).toMatch(/:stock-alerts$/);
+  expect(Object.keys(endpoints.services)).toEqual(expect.arrayContaining(['inventory-stream', 'notifier']));
+  await signInSeededUsers();
   // A fresh start (initdb, five services built by esbuild) on a busy 2-core machine can pass the
   // project's 120 s hook timeout; startStack gives up (and stops the stack) at 240 s itself.
 }, 300_000);
@@ -218,6 +226,7 @@ describe('stock alert emails on the local stack', () => {
     await stack!.stop();
     stack = await startStack({ root: ROOT, dataDir, port: await randomFreePort(), args: [] });
     endpoints = stack.endpoints;
+    await signInSeededUsers();
     // The stream consumer kept its checkpoints, but kinesalite started empty: a new stream.
     expect(stack.output()).toContain('stock-events: new stream');
     const product = await createProduct('Restart', 6, 5);
