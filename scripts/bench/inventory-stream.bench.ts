@@ -8,13 +8,13 @@ import { createCatalogCacheInvalidation } from '@shop/catalog-cache/lambda';
 import { createDb } from '@shop/db';
 import type { StockChanged } from '@shop/domain';
 import { lambdaContext } from '@shop/lambda-kit/testing';
-import type { KinesisStreamEvent } from 'aws-lambda';
 import { sql } from 'kysely';
 import { createSnsClient } from '../../services/inventory-stream/src/dependencies';
 import { processStockEventsHandler } from '../../services/inventory-stream/src/handlers/process-stock-events';
 import { createStockAlertPublisher } from '../../services/inventory-stream/src/stock-alert.publisher';
 import { createStockEventsService } from '../../services/inventory-stream/src/stock-events.service';
 import { createStockLedger } from '../../services/inventory-stream/src/stock-ledger.repository';
+import { kinesisEvent, kinesisRecord } from '../../services/inventory-stream/tests/support/kinesis-events';
 import { findFreePort } from '../lib/ports';
 import { ensureTopic, startSnsLocal } from '../lib/sns-local';
 import { Supervisor } from '../lib/supervisor';
@@ -75,7 +75,7 @@ async function run(ctx: BenchContext): Promise<BenchOutcome> {
     for (let i = 0; i < PRODUCTS; i += 1) products.push(await ctx.stack.insertProduct());
 
     const consume = async (): Promise<{ seconds: number; roundTrips: number }> => {
-      const event = kinesisEvent(batchOf(products));
+      const event = kinesisEvent(batchOf(products).map((change) => kinesisRecord(change)));
       const before = queries;
       const started = performance.now();
       const response = await handler(event, context);
@@ -186,31 +186,4 @@ function batchOf(products: readonly string[]): StockChanged[] {
       correlationId: `bench-${i}`,
     };
   });
-}
-
-let sequence = 49_000_000_000_000_000_000_000_000_000_000_000_000_000_000_000_000_000n;
-
-function kinesisEvent(events: readonly StockChanged[]): KinesisStreamEvent {
-  return {
-    Records: events.map((event) => {
-      sequence += 1n;
-      const sequenceNumber = sequence.toString();
-      return {
-        kinesis: {
-          kinesisSchemaVersion: '1.0',
-          partitionKey: event.productId,
-          sequenceNumber,
-          data: Buffer.from(JSON.stringify(event)).toString('base64'),
-          approximateArrivalTimestamp: Date.now() / 1000,
-        },
-        eventSource: 'aws:kinesis',
-        eventVersion: '1.0',
-        eventID: `shardId-000000000000:${sequenceNumber}`,
-        eventName: 'aws:kinesis:record',
-        invokeIdentityArn: 'arn:aws:iam::123456789012:role/shop-bench',
-        awsRegion: 'us-east-1',
-        eventSourceARN: 'arn:aws:kinesis:us-east-1:123456789012:stream/stock-events',
-      };
-    }),
-  };
 }
