@@ -21,7 +21,7 @@ import { findRedisServer, pingUrl, startRedisServer } from '../lib/redis';
 import { startS3 } from '../lib/s3';
 import { startSesLocal } from '../lib/ses-local';
 import { ensureTopic, startSnsLocal } from '../lib/sns-local';
-import { type ManagedProcess, Supervisor } from '../lib/supervisor';
+import { type ManagedProcess, reapLeftovers, Supervisor } from '../lib/supervisor';
 import { answersHttp, StopWaiting, waitUntil } from '../lib/wait';
 import { bearerTokenGuard } from './bearer-token.guard';
 import type { Endpoints } from './endpoints';
@@ -68,12 +68,14 @@ const SERVICE_START_TIMEOUT_MS = 180_000;
 /** The value of REDIS_URL that tells services to run with the cache disabled. */
 const REDIS_OFF = 'off';
 
-const supervisor = new Supervisor();
+const dataDir = resolve(process.env.SHOP_DATA_DIR || join(ROOT, '.dev'));
+/** The running children, so a run after one that was killed outright can reap them first. */
+const processFile = join(dataDir, 'processes.json');
+const supervisor = new Supervisor({ processFile });
 const log = (message: string) => supervisor.log('shop', message);
 
 async function main(): Promise<void> {
   const fresh = process.argv.slice(2).includes('--fresh');
-  const dataDir = resolve(process.env.SHOP_DATA_DIR || join(ROOT, '.dev'));
   const frontPort = Number(process.env.SHOP_PORT || 3000);
   if (!Number.isInteger(frontPort) || frontPort < 1 || frontPort > 65_535) {
     throw new Error(`SHOP_PORT must be a port number, got "${process.env.SHOP_PORT}"`);
@@ -84,6 +86,8 @@ async function main(): Promise<void> {
   if (!(await isPortFree(frontPort))) {
     throw new Error(`port ${frontPort} is in use (another npm start?). Stop it or set SHOP_PORT.`);
   }
+  const reaped = reapLeftovers(processFile);
+  if (reaped.length) log(`stopped what a killed earlier run left running: ${reaped.join(', ')}`);
   if (fresh) wipe(dataDir);
   mkdirSync(dataDir, { recursive: true, mode: 0o755 });
   // A file left by a killed run must not look like readiness to whoever waits for it.
@@ -271,6 +275,7 @@ const DATA_ENTRIES = new Set([
   's3',
   'cognito',
   'endpoints.json',
+  'processes.json',
   STREAM_STATE_DIR,
   DEAD_LETTERS_DIR,
 ]);

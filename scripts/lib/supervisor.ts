@@ -2,6 +2,7 @@
 // their own process group (detached) so that stopping one also stops whatever it spawned (esbuild,
 // workers), and so that a terminal Ctrl-C reaches only us: we then stop them in reverse start order.
 import { type ChildProcess, spawn } from 'node:child_process';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
 
@@ -37,12 +38,32 @@ interface Resource {
 const COLORS = [36, 35, 33, 32, 34, 96, 95, 93];
 const RECENT_LINES = 60;
 
+/** A child as the process file records it: its pid and when the kernel started it. */
+interface RecordedProcess {
+  name: string;
+  pid: number;
+  /** Field 22 of /proc/<pid>/stat: tells a live child from a later process that got its pid. */
+  startTime: string;
+}
+
+export interface SupervisorOptions {
+  /**
+   * Where to record the children while they run (JSON). A run killed outright (SIGKILL, a crash of
+   * the machine's session) cannot stop them; the next run reaps them with {@link reapLeftovers}
+   * before it needs their ports and data directories.
+   */
+  processFile?: string;
+}
+
 export class Supervisor {
   readonly #resources: Resource[] = [];
   readonly #useColor = Boolean(process.stdout.isTTY) && !process.env.NO_COLOR;
+  readonly #processFile: string | undefined;
+  readonly #running = new Map<number, RecordedProcess>();
   #stopping: Promise<void> | undefined;
 
-  constructor() {
+  constructor(options: SupervisorOptions = {}) {
+    this.#processFile = options.processFile;
     // If we exit without an orderly stop (uncaught error, process.exit), still leave no orphans.
     process.once('exit', () => {
       for (const resource of this.#resources) resource.killSync?.();
@@ -85,9 +106,11 @@ export class Supervisor {
       if (stream) createInterface({ input: stream }).on('line', onLine);
     }
     let exitCode: number | null | undefined;
+    if (child.pid) this.#record({ name, pid: child.pid, startTime: processStartTime(child.pid) ?? '' });
     const exited = new Promise<number | null>((resolve) => {
       child.once('exit', (code) => {
         exitCode = code;
+        if (child.pid) this.#forget(child.pid);
         resolve(code);
       });
       // A missing binary never emits 'exit', only 'error'.
@@ -121,6 +144,22 @@ export class Supervisor {
       recentOutput: () => recent.join('\n'),
       stop,
     };
+  }
+
+  #record(process: RecordedProcess): void {
+    this.#running.set(process.pid, process);
+    this.#writeProcessFile();
+  }
+
+  #forget(pid: number): void {
+    this.#running.delete(pid);
+    this.#writeProcessFile();
+  }
+
+  #writeProcessFile(): void {
+    if (!this.#processFile) return;
+    if (this.#running.size === 0) rmSync(this.#processFile, { force: true });
+    else writeFileSync(this.#processFile, JSON.stringify([...this.#running.values()], null, 2));
   }
 
   /** Stops everything, newest first. Concurrent calls share one stop; later calls stop what was added since. */
@@ -161,6 +200,43 @@ export class Supervisor {
         }
       });
     }
+  }
+}
+
+/**
+ * Kills what a previous run recorded in `processFile` and left running (that run was killed before
+ * it could stop them), each with its process group; answers what it killed. A recorded pid now used
+ * by another process (its start time differs) is left alone.
+ */
+export function reapLeftovers(processFile: string): string[] {
+  let recorded: RecordedProcess[];
+  try {
+    recorded = JSON.parse(readFileSync(processFile, 'utf8')) as RecordedProcess[];
+  } catch {
+    return [];
+  }
+  const reaped: string[] = [];
+  for (const entry of recorded) {
+    if (!entry.startTime || processStartTime(entry.pid) !== entry.startTime) continue;
+    try {
+      process.kill(-entry.pid, 'SIGKILL');
+      reaped.push(`${entry.name} (pid ${entry.pid})`);
+    } catch {
+      // Gone meanwhile.
+    }
+  }
+  rmSync(processFile, { force: true });
+  return reaped;
+}
+
+/** The kernel's start time of `pid` (/proc/<pid>/stat field 22), or undefined when it is gone. */
+function processStartTime(pid: number): string | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // "pid (comm) state ...": comm may contain spaces; field 22 is the 20th after the ')'.
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
+  } catch {
+    return undefined;
   }
 }
 
