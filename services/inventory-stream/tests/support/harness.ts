@@ -11,6 +11,7 @@ import { type Kysely, sql } from 'kysely';
 import { inject } from 'vitest';
 import { ensureTopic } from '../../../../scripts/lib/sns-local';
 import { asServiceUser } from '../../../../scripts/test/database-user';
+import { insertProductRow } from '../../../../scripts/test/product.fixture';
 import { createSnsClient } from '../../src/dependencies';
 import { processStockEventsHandler } from '../../src/handlers/process-stock-events';
 import { createStockAlertPublisher } from '../../src/stock-alert.publisher';
@@ -91,34 +92,10 @@ export interface SeededProduct {
   readonly version: number;
 }
 
-let productCounter = 0;
-export const insertProduct = async (
+export const insertProduct = (
   db: Kysely<Database>,
   overrides: { stock?: number; lowStockThreshold?: number } = {},
-): Promise<SeededProduct> => {
-  productCounter += 1;
-  const id = randomUUID();
-  const sku = `INV-${process.pid}-${productCounter}`;
-  const name = `Inventory test product ${productCounter}`;
-  const row = await db
-    .insertInto('products')
-    .values({
-      id,
-      sku,
-      name,
-      description: '',
-      category: 'testing',
-      price_amount: 1000,
-      currency: 'USD',
-      stock: overrides.stock ?? 10,
-      low_stock_threshold: overrides.lowStockThreshold ?? 5,
-      status: 'active',
-      images: '[]',
-    })
-    .returning('version')
-    .executeTakeFirstOrThrow();
-  return { id, sku, name, version: row.version };
-};
+): Promise<SeededProduct> => insertProductRow(db, { sku: 'INV', name: 'Inventory' }, overrides);
 
 export const ledgerRows = (db: Kysely<Database>) =>
   db

@@ -6,6 +6,7 @@ import { type Kysely, sql } from 'kysely';
 import { inject } from 'vitest';
 import { readSentEmails, type StoredEmail } from '../../../../scripts/lib/ses-local';
 import { asServiceUser } from '../../../../scripts/test/database-user';
+import { insertProductRow } from '../../../../scripts/test/product.fixture';
 import { type AlertService, createAlertService } from '../../src/alert.service';
 import { createSesClient, createSesEmailSender } from '../../src/email.sender';
 import { sendStockAlertsHandler } from '../../src/handlers/send-stock-alerts';
@@ -62,29 +63,9 @@ export const resetNotifierTables = async (db: Kysely<Database>): Promise<void> =
   await sql`truncate table notification_deliveries, stock_subscriptions`.execute(db);
 };
 
-let skuCounter = 0;
-/** An active product in the catalog's table (subscriptions reference it); returns its id. */
-export const insertProduct = async (db: Kysely<Database>): Promise<string> => {
-  skuCounter += 1;
-  const id = randomUUID();
-  await db
-    .insertInto('products')
-    .values({
-      id,
-      sku: `NTF-${runTag}-${skuCounter}`,
-      name: `Notifier test product ${skuCounter}`,
-      description: '',
-      category: 'testing',
-      price_amount: 1999,
-      currency: 'USD',
-      stock: 0,
-      low_stock_threshold: 5,
-      status: 'active',
-      images: '[]',
-    })
-    .execute();
-  return id;
-};
+/** An active product at stock 0 in the catalog's table (subscriptions reference it); returns its id. */
+export const insertProduct = async (db: Kysely<Database>): Promise<string> =>
+  (await insertProductRow(db, { sku: 'NTF', name: 'Notifier' }, { stock: 0 })).id;
 
 /** A subscription as the catalog writes it, created at `createdAt`; fulfilled if `fulfilledAt` is set. */
 export const insertSubscription = async (

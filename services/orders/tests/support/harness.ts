@@ -6,6 +6,7 @@ import { claimsOf } from '@shop/lambda-kit/testing';
 import { type Kysely, sql } from 'kysely';
 import { inject } from 'vitest';
 import { asServiceUser } from '../../../../scripts/test/database-user';
+import { insertProductRow, type ProductRowOverrides } from '../../../../scripts/test/product.fixture';
 import { cancelOrderHandler } from '../../src/handlers/cancel-order';
 import { getOrderHandler } from '../../src/handlers/get-order';
 import { listOrdersHandler } from '../../src/handlers/list-orders';
@@ -83,37 +84,11 @@ export const resetOrders = async (db: Kysely<Database>): Promise<void> => {
   );
 };
 
-let skuCounter = 0;
 /** Inserts an active product straight into the catalog's table; returns its id. */
 export const insertProduct = async (
   db: Kysely<Database>,
-  overrides: {
-    stock?: number;
-    priceAmount?: number;
-    status?: 'active' | 'archived';
-    lowStockThreshold?: number;
-  } = {},
-): Promise<string> => {
-  skuCounter += 1;
-  const id = randomUUID();
-  await db
-    .insertInto('products')
-    .values({
-      id,
-      sku: `ORD-${process.pid}-${skuCounter}`,
-      name: `Order test product ${skuCounter}`,
-      description: '',
-      category: 'testing',
-      price_amount: overrides.priceAmount ?? 1999,
-      currency: 'USD',
-      stock: overrides.stock ?? 10,
-      low_stock_threshold: overrides.lowStockThreshold ?? 5,
-      status: overrides.status ?? 'active',
-      images: '[]',
-    })
-    .execute();
-  return id;
-};
+  overrides: ProductRowOverrides = {},
+): Promise<string> => (await insertProductRow(db, { sku: 'ORD', name: 'Order' }, overrides)).id;
 
 export const stockOf = async (db: Kysely<Database>, id: string): Promise<number> =>
   (await db.selectFrom('products').select('stock').where('id', '=', id).executeTakeFirstOrThrow()).stock;
