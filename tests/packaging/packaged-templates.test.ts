@@ -15,7 +15,7 @@ import {
   checkIamResources,
   checkLambdaPermissions,
 } from './runtime-checks';
-import { checkFunctionNames, checkIamActions, type Finding } from './template-checks';
+import { checkDynamicReferences, checkFunctionNames, checkIamActions, type Finding } from './template-checks';
 
 const stacks = findPackagedStacks();
 const suppressions = loadSuppressions();
@@ -69,6 +69,10 @@ for (const { stack, template } of stacks) {
 
     test('every function name fits 64 characters', () => {
       expect(checkFunctionNames(template)).toEqual([]);
+    });
+
+    test('stays within the 60 dynamic references CloudFormation resolves per template', () => {
+      expect(checkDynamicReferences(template)).toEqual([]);
     });
 
     test('no IAM statement grants a wildcard action', () => {

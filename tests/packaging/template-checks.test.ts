@@ -1,7 +1,14 @@
 // The checker itself, against templates with known problems: a check that cannot fail is a bug.
 import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
-import { checkFunctionNames, checkIamActions, resolveString, type Template } from './template-checks';
+import {
+  checkDynamicReferences,
+  checkFunctionNames,
+  checkIamActions,
+  MAX_DYNAMIC_REFERENCES,
+  resolveString,
+  type Template,
+} from './template-checks';
 
 const badTemplate = JSON.parse(
   readFileSync(new URL('./fixtures/bad-template.json', import.meta.url), 'utf8'),
@@ -78,5 +85,26 @@ describe('resolveString', () => {
 
   test('throws on a Ref to a parameter without a default', () => {
     expect(() => resolveString({ Ref: 'Missing' }, {})).toThrow(/Ref Missing/);
+  });
+});
+
+describe('checkDynamicReferences', () => {
+  const withReferences = (count: number): Template => ({
+    Resources: Object.fromEntries(
+      Array.from({ length: count }, (_, i) => [
+        `Group${i}`,
+        { Type: 'AWS::Logs::LogGroup', Properties: { KmsKeyId: `{{resolve:ssm:/shop/dev/key-${i}}}` } },
+      ]),
+    ),
+  });
+
+  test('accepts a template at the limit', () => {
+    expect(checkDynamicReferences(withReferences(MAX_DYNAMIC_REFERENCES))).toEqual([]);
+  });
+
+  test('reports a template over it', () => {
+    expect(checkDynamicReferences(withReferences(MAX_DYNAMIC_REFERENCES + 1))).toEqual([
+      { resource: '(template)', problem: '61 dynamic references (max 60)' },
+    ]);
   });
 });

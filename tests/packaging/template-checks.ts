@@ -25,6 +25,8 @@ export interface Template {
 }
 
 export const MAX_FUNCTION_NAME_LENGTH = 64;
+/** CloudFormation resolves at most this many dynamic references (`{{resolve:...}}`) per template. */
+export const MAX_DYNAMIC_REFERENCES = 60;
 
 // Pseudo parameters at their longest, so a name that fits here fits in every region and account.
 const PSEUDO_PARAMETERS: Record<string, string> = {
@@ -169,4 +171,16 @@ function resolveSub(args: unknown, template: Template): string {
 export function asArray(value: unknown): unknown[] {
   if (value === undefined) return [];
   return Array.isArray(value) ? value : [value];
+}
+
+/**
+ * Dynamic references over CloudFormation's per-template limit: a template that packages fine but
+ * fails at deploy time. Every value a service reads from SSM this way counts once per use (each
+ * function's environment, each log group's key), so the count grows with the functions.
+ */
+export function checkDynamicReferences(template: Template): Finding[] {
+  const count = JSON.stringify(template).split('{{resolve:').length - 1;
+  return count > MAX_DYNAMIC_REFERENCES
+    ? [{ resource: '(template)', problem: `${count} dynamic references (max ${MAX_DYNAMIC_REFERENCES})` }]
+    : [];
 }
