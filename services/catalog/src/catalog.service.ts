@@ -36,10 +36,8 @@ import {
 import { findStockHistory, type StockHistoryEntry } from './stock-history.repository';
 import {
   deleteOpenSubscription,
-  insertOpenSubscription,
-  OPEN_SUBSCRIPTION_INDEX,
-  refreshOpenSubscription,
   type StockSubscription,
+  upsertOpenSubscription,
 } from './stock-subscription.repository';
 
 export interface Viewer {
@@ -105,12 +103,6 @@ export interface CatalogDependencies {
 }
 
 export type CatalogService = ReturnType<typeof createCatalogService>;
-
-/**
- * How often `subscribeToStock` goes round when the open subscription it collided with is closed
- * (fulfilled or unsubscribed) before it could be refreshed: once is already a rare race.
- */
-const SUBSCRIBE_ATTEMPTS = 3;
 
 const IMAGE_EXTENSIONS: Record<string, string> = {
   'image/jpeg': 'jpg',
@@ -335,29 +327,21 @@ export const createCatalogService = (deps: CatalogDependencies) => {
 
       /**
        * Opens the subscriber's "email me when it is back in stock" for an active product; `created`
-       * is false when one was already open (its address is then brought up to date). One round trip
-       * when it creates, two when one was open. Concurrent first requests race on the unique index,
-       * never on a read: exactly one creates.
+       * is false when one was already open (its address is then brought up to date). One round trip;
+       * concurrent first requests race on the unique index, never on a read: exactly one creates.
        */
       async subscribeToStock(
         id: string,
         subscriber: Subscriber,
       ): Promise<{ subscription: StockSubscription; created: boolean }> {
-        const wanted = { productId: id, customerId: subscriber.customerId, email: subscriber.email };
-        for (let attempt = 1; attempt <= SUBSCRIBE_ATTEMPTS; attempt += 1) {
-          const inserted = await insertOpenSubscription(writer, { id: deps.newId(), ...wanted }).catch(
-            (error: unknown) => {
-              if (isUniqueViolation(error, OPEN_SUBSCRIPTION_INDEX)) return 'alreadyOpen' as const;
-              throw error;
-            },
-          );
-          if (inserted === undefined) throw new NotFoundError('Product');
-          if (inserted !== 'alreadyOpen') return { subscription: inserted, created: true };
-          const open = await refreshOpenSubscription(writer, wanted);
-          if (open) return { subscription: open, created: false };
-          // The open one was closed between the two statements: open a new one.
-        }
-        throw new Error(`subscription of ${subscriber.customerId} to ${id} kept closing under us`);
+        const opened = await upsertOpenSubscription(writer, {
+          id: deps.newId(),
+          productId: id,
+          customerId: subscriber.customerId,
+          email: subscriber.email,
+        });
+        if (!opened) throw new NotFoundError('Product');
+        return opened;
       },
 
       /**

@@ -9,48 +9,31 @@ export interface StockSubscription {
   readonly email: string;
 }
 
-/** The unique partial index: at most one open subscription per customer and product. */
-export const OPEN_SUBSCRIPTION_INDEX = 'stock_subscriptions_open';
-
 /**
- * One round trip: opens a subscription, but only for an active product (the product check is part
- * of the INSERT, so there is no window between a check and the write). Undefined when the product
- * is unknown or archived. When the customer already has an open subscription for the product the
- * INSERT fails with the unique violation of {@link OPEN_SUBSCRIPTION_INDEX}; concurrent first
- * requests are serialised by that index, so exactly one of them inserts.
+ * One round trip: opens the customer's subscription to an active product, or, when one is already
+ * open, points it at `email` (their address may have changed since). The product check is part of
+ * the INSERT, so there is no window between a check and the write; undefined when the product is
+ * unknown or archived. The unique partial index (one open subscription per customer and product)
+ * is the ON CONFLICT arbiter, so concurrent first requests create exactly one row and the others
+ * update it. `created` is false when one was open (`xmax` is 0 only on a row this statement inserted).
  */
-export const insertOpenSubscription = async (
+export const upsertOpenSubscription = async (
   db: Db,
   subscription: { id: string; productId: string; customerId: string; email: string },
-): Promise<StockSubscription | undefined> => {
-  const { rows } = await sql<{ product_id: string; email: string }>`
+): Promise<{ subscription: StockSubscription; created: boolean } | undefined> => {
+  const { rows } = await sql<{ product_id: string; email: string; created: boolean }>`
     insert into stock_subscriptions (id, product_id, customer_id, email)
     select ${subscription.id}::uuid, products.id, ${subscription.customerId}::uuid, ${subscription.email}
     from products
     where products.id = ${subscription.productId} and products.status = 'active'
-    returning product_id, email
+    on conflict (product_id, customer_id) where fulfilled_at is null
+    do update set email = excluded.email
+    returning product_id, email, (xmax = 0) as created
   `.execute(db);
   const row = rows[0];
-  return row ? { productId: row.product_id, email: row.email } : undefined;
-};
-
-/**
- * One round trip: points the customer's open subscription at `email` (their address may have
- * changed since they subscribed). Undefined when they have no open subscription for the product.
- */
-export const refreshOpenSubscription = async (
-  db: Db,
-  subscription: { productId: string; customerId: string; email: string },
-): Promise<StockSubscription | undefined> => {
-  const row = await db
-    .updateTable('stock_subscriptions')
-    .set({ email: subscription.email })
-    .where('product_id', '=', subscription.productId)
-    .where('customer_id', '=', subscription.customerId)
-    .where('fulfilled_at', 'is', null)
-    .returning(['product_id', 'email'])
-    .executeTakeFirst();
-  return row ? { productId: row.product_id, email: row.email } : undefined;
+  return row
+    ? { subscription: { productId: row.product_id, email: row.email }, created: row.created }
+    : undefined;
 };
 
 /**
