@@ -1,6 +1,11 @@
 // The local front: one base URL (http://localhost:3000) for every service, like the shared REST API
 // stage on AWS. A small reverse proxy that picks a service's serverless-offline by path prefix and
-// streams the request and the response through unchanged.
+// streams the request and the response through, minus what only serverless-offline would act on.
+//
+// It answers only requests addressed to a loopback name (`Host`), so a web page cannot use DNS
+// rebinding (its own name re-pointed at 127.0.0.1) to drive the local API from a browser, and it
+// drops the request headers that make serverless-offline authorise a caller differently from API
+// Gateway (SERVERLESS_OFFLINE_AUTH_HEADERS).
 import { randomUUID } from 'node:crypto';
 import {
   createServer,
@@ -25,6 +30,7 @@ export interface Rejection {
   code: string;
   message: string;
   headers?: Record<string, string>;
+  details?: ReadonlyArray<{ path: string; message: string }>;
 }
 
 /**
@@ -47,6 +53,27 @@ export interface RunningFront {
   url: string;
   close(): Promise<void>;
 }
+
+/**
+ * Request headers that serverless-offline 14.8.2 turns into who the caller is, and that API Gateway
+ * ignores (or never takes from a client); read in its source, `src/events/http/`:
+ * - `sls-offline-authorizer-override`: JSON that replaces `requestContext.authorizer` whole
+ *   (LambdaProxyIntegrationEvent.js, LambdaProxyIntegrationEventV2.js), claims included, and keeps
+ *   it on routes without an authorizer (HttpServer.js). Sent by anyone, it made them an admin.
+ * - `cognito-identity-id`, `cognito-authentication-provider`: copied into
+ *   `requestContext.identity` (LambdaProxyIntegrationEvent.js); on AWS only IAM authorisation with
+ *   a Cognito identity pool sets those fields.
+ * Not here: `Authorization`, which the bearer-token guard verifies before anything is forwarded
+ * (serverless-offline would decode any JWT in it into claims unchecked); and `x-api-key`, which
+ * serverless-offline checks against the configured API keys just as API Gateway does on private
+ * routes, so it cannot grant more locally than on AWS.
+ * tests/unit/front.test.ts pins the serverless-offline version this list was read from.
+ */
+export const SERVERLESS_OFFLINE_AUTH_HEADERS: ReadonlySet<string> = new Set([
+  'sls-offline-authorizer-override',
+  'cognito-identity-id',
+  'cognito-authentication-provider',
+]);
 
 // Headers that describe one connection, not the message (RFC 9110 7.6.1); never forwarded.
 const HOP_BY_HOP = new Set([
@@ -75,7 +102,8 @@ export function matchUpstream(url: string, upstreams: readonly Upstream[]): Upst
 }
 
 export function createFront(options: FrontOptions): Server {
-  return createServer((req, res) => {
+  // Node's own 400 for a request without Host has no body; ours is in the API's error shape.
+  return createServer({ requireHostHeader: false }, (req, res) => {
     handle(req, res, options).catch((error: unknown) => {
       console.error('[front] unexpected error', error);
       reject(res, { status: 500, code: 'INTERNAL', message: 'Internal error in the local front' });
@@ -102,7 +130,32 @@ export function startFront(options: FrontOptions): Promise<RunningFront> {
   });
 }
 
+/**
+ * Whether `host` (a `Host` header) names this front by a loopback name and the port the request came
+ * in on: `localhost`, `127.0.0.1` or `[::1]`, any case. A rebinding page's requests carry its own name.
+ */
+export function isLoopbackHost(host: string | undefined, port: number | undefined): boolean {
+  if (host === undefined || port === undefined) return false;
+  return LOOPBACK_NAMES.some((name) => host.toLowerCase() === `${name}:${port}`);
+}
+
+const LOOPBACK_NAMES = ['localhost', '127.0.0.1', '[::1]'] as const;
+
 async function handle(req: IncomingMessage, res: ServerResponse, options: FrontOptions): Promise<void> {
+  if (!isLoopbackHost(req.headers.host, req.socket.localPort)) {
+    const expected = `localhost:${req.socket.localPort}`;
+    return reject(res, {
+      status: 400,
+      code: 'VALIDATION_FAILED',
+      message: `The local API answers only requests to a loopback name, such as ${expected}`,
+      details: [
+        {
+          path: 'headers.host',
+          message: `must be localhost, 127.0.0.1 or [::1] with port ${req.socket.localPort}`,
+        },
+      ],
+    });
+  }
   const upstream = matchUpstream(req.url ?? '/', options.upstreams);
   if (!upstream) {
     const path = (req.url ?? '/').split('?')[0];
@@ -117,7 +170,7 @@ async function handle(req: IncomingMessage, res: ServerResponse, options: FrontO
 
 function proxy(req: IncomingMessage, res: ServerResponse, upstream: Upstream): void {
   const headers: IncomingHttpHeaders = {
-    ...withoutHopByHop(req.headers),
+    ...forwardable(req.headers),
     'x-forwarded-for': req.socket.remoteAddress ?? LOCAL_HOST,
     'x-forwarded-proto': 'http',
     'x-forwarded-host': req.headers.host ?? '',
@@ -165,7 +218,8 @@ function reject(res: ServerResponse, rejection: Rejection): void {
     res.destroy();
     return;
   }
-  const body = JSON.stringify({ error: { code: rejection.code, message: rejection.message } });
+  const { code, message, details } = rejection;
+  const body = JSON.stringify({ error: details ? { code, message, details } : { code, message } });
   res.writeHead(rejection.status, {
     ...rejection.headers,
     'content-type': 'application/json',
@@ -178,4 +232,13 @@ function reject(res: ServerResponse, rejection: Rejection): void {
 
 function withoutHopByHop(headers: IncomingHttpHeaders): IncomingHttpHeaders {
   return Object.fromEntries(Object.entries(headers).filter(([name]) => !HOP_BY_HOP.has(name.toLowerCase())));
+}
+
+/** What goes on to serverless-offline: no hop-by-hop headers and none it would authorise by. */
+function forwardable(headers: IncomingHttpHeaders): IncomingHttpHeaders {
+  return Object.fromEntries(
+    Object.entries(withoutHopByHop(headers)).filter(
+      ([name]) => !SERVERLESS_OFFLINE_AUTH_HEADERS.has(name.toLowerCase()),
+    ),
+  );
 }

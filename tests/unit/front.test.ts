@@ -1,15 +1,36 @@
 // The local front (scripts/dev/front.ts) against a throw-away upstream on a random port.
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { readFileSync } from 'node:fs';
+import { createServer, type IncomingMessage, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import {
+  isLoopbackHost,
   matchUpstream,
   type RequestGuard,
   type RunningFront,
+  SERVERLESS_OFFLINE_AUTH_HEADERS,
   startFront,
   type Upstream,
 } from '../../scripts/dev/front';
 import { randomFreePort } from '../../scripts/lib/ports';
+
+/** A GET with exactly the `Host` given (fetch always sets its own); undefined sends none. */
+const withHost = (url: string, host: string | undefined): Promise<{ status: number; body: unknown }> =>
+  new Promise((resolve, reject) => {
+    const { port } = new URL(url);
+    const req = request(
+      { host: '127.0.0.1', port, path: '/products', setHost: false, headers: host ? { host } : {} },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, body: JSON.parse(Buffer.concat(chunks).toString()) }),
+        );
+      },
+    );
+    req.on('error', reject);
+    req.end();
+  });
 
 const upstreams = (port: number): Upstream[] => [
   { name: 'catalog', prefixes: ['/products', '/health'], port },
@@ -36,6 +57,28 @@ describe('matchUpstream', () => {
 
     expect(matchUpstream('/products/subscriptions/1', routes)?.name).toBe('notifier');
     expect(matchUpstream('/products/1', routes)?.name).toBe('catalog');
+  });
+});
+
+describe('isLoopbackHost', () => {
+  test('accepts localhost, 127.0.0.1 and [::1] with the port the request came in on, in any case', () => {
+    for (const host of ['localhost:3000', '127.0.0.1:3000', '[::1]:3000', 'LocalHost:3000']) {
+      expect(isLoopbackHost(host, 3000), host).toBe(true);
+    }
+  });
+
+  test.each([
+    ['another name', 'evil.example:3000'],
+    ['a name that resolves to loopback', '127.0.0.1.nip.io:3000'],
+    ['a subdomain of localhost', 'evil.localhost:3000'],
+    ['localhost with a trailing dot', 'localhost.:3000'],
+    ['no port', 'localhost'],
+    ['another port', 'localhost:3001'],
+    ['another loopback address', '127.0.0.2:3000'],
+    ['a user part', 'user@localhost:3000'],
+    ['no Host at all', undefined],
+  ])('refuses %s', (_case, host) => {
+    expect(isLoopbackHost(host, 3000)).toBe(false);
   });
 });
 
@@ -105,6 +148,66 @@ describe('startFront', () => {
     expect(request).toMatchObject({ method: 'POST', url: '/products?category=tools', body });
     expect(request.headers['idempotency-key']).toBe('abc');
     expect(request.headers['x-forwarded-proto']).toBe('http');
+  });
+
+  test("drops serverless-offline's authorisation headers, in any case, and forwards the others", async () => {
+    const override = JSON.stringify({ claims: { sub: 'x', 'cognito:groups': ['admin'] } });
+
+    const response = await fetch(`${front.url}/products`, {
+      headers: {
+        'SLS-Offline-Authorizer-Override': override,
+        'Cognito-Identity-Id': 'us-east-1:forged',
+        'cognito-authentication-provider': 'forged',
+        authorization: 'Bearer a.b.c',
+        'x-api-key': 'key-1',
+        'x-request-id': 'client-1',
+      },
+    });
+
+    expect(response.status).toBe(200);
+    const forwarded = seen.at(-1)!.headers;
+    for (const name of SERVERLESS_OFFLINE_AUTH_HEADERS) expect(forwarded, name).not.toHaveProperty(name);
+    expect(forwarded).toMatchObject({
+      authorization: 'Bearer a.b.c',
+      'x-api-key': 'key-1',
+      'x-request-id': 'client-1',
+    });
+  });
+
+  test('lists the authorisation headers of the serverless-offline version it was read from (14.8.2)', () => {
+    // A new serverless-offline may read other headers into the authorizer or the identity: read its
+    // src/events/http again, update SERVERLESS_OFFLINE_AUTH_HEADERS, then this version.
+    const { version } = JSON.parse(
+      readFileSync(new URL('../../node_modules/serverless-offline/package.json', import.meta.url), 'utf8'),
+    ) as { version: string };
+
+    expect(version).toBe('14.8.2');
+    expect([...SERVERLESS_OFFLINE_AUTH_HEADERS].sort()).toEqual([
+      'cognito-authentication-provider',
+      'cognito-identity-id',
+      'sls-offline-authorizer-override',
+    ]);
+  });
+
+  test('answers a loopback Host and refuses any other with 400, before any service sees it', async () => {
+    const port = new URL(front.url).port;
+    const before = seen.length;
+
+    const loopback = await Promise.all(
+      [`localhost:${port}`, `127.0.0.1:${port}`, `[::1]:${port}`].map((host) => withHost(front.url, host)),
+    );
+    const refused = await Promise.all(
+      [`evil.example:${port}`, 'localhost', undefined].map((host) => withHost(front.url, host)),
+    );
+
+    expect(loopback.map((response) => response.status)).toEqual([200, 200, 200]);
+    for (const response of refused) {
+      expect(response.status).toBe(400);
+      expect(response.body).toMatchObject({
+        error: { code: 'VALIDATION_FAILED', details: [{ path: 'headers.host' }] },
+      });
+    }
+    expect(seen.length).toBe(before + 3);
   });
 
   test('answers 404 NOT_FOUND in the API error shape for a path no service owns', async () => {
