@@ -7,8 +7,9 @@ import { requestIdsOf } from './request-id';
 type HttpRequestState = Request<APIGatewayProxyEvent, APIGatewayProxyResult>;
 
 /**
- * Puts `requestId` and `correlationId` on every log line of the invocation and `x-request-id` on
- * every response, including error responses. The log keys are removed by Powertools'
+ * Puts `requestId`, `correlationId` and, when the client sent one, `clientRequestId` on every log
+ * line of the invocation, and `x-request-id` (API Gateway's id, never the client's) on every
+ * response, including error responses. The log keys are removed by Powertools'
  * `injectLambdaContext({ resetKeys: true })`, which runs last, so even the outermost middlewares'
  * log lines still carry them.
  */
@@ -16,8 +17,7 @@ export const requestIdMiddleware = (
   log: Logger,
 ): MiddlewareObj<APIGatewayProxyEvent, APIGatewayProxyResult> => ({
   before: ({ event }) => {
-    const { requestId, correlationId } = requestIdsOf(event);
-    log.appendKeys({ requestId, correlationId });
+    log.appendKeys({ ...requestIdsOf(event) });
   },
   after: stampRequestId,
   onError: stampRequestId,

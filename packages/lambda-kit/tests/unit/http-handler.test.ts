@@ -149,12 +149,16 @@ describe('createHttpHandler', () => {
   });
 
   describe('x-request-id', () => {
-    it('echoes a valid x-request-id sent by the client', async () => {
+    // API Gateway's id of the recorded event; every request below also sends an x-request-id of its own.
+    const API_GATEWAY_ID = recordedEvent().requestContext.requestId;
+
+    it('answers with API Gateway’s request id, never the x-request-id the client sent', async () => {
       const handler = createHttpHandler({ access: 'public' }, async () => ok({}));
 
       const result = await invoke(handler, httpEvent({ headers: { 'X-Request-Id': 'client-abc' } }));
 
-      expect(result.headers?.['x-request-id']).toBe('client-abc');
+      expect(API_GATEWAY_ID).toBe('c0ffee00-1234-4abc-9def-0123456789ab');
+      expect(result.headers?.['x-request-id']).toBe(API_GATEWAY_ID);
     });
 
     it('is on a 4xx response', async () => {
@@ -165,7 +169,7 @@ describe('createHttpHandler', () => {
       const result = await invoke(handler, httpEvent({ headers: { 'x-request-id': 'req-404' } }));
 
       expect(result.statusCode).toBe(404);
-      expect(result.headers?.['x-request-id']).toBe('req-404');
+      expect(result.headers?.['x-request-id']).toBe(API_GATEWAY_ID);
     });
 
     it('is on a 500 response', async () => {
@@ -176,7 +180,7 @@ describe('createHttpHandler', () => {
       const result = await invoke(handler, httpEvent({ headers: { 'x-request-id': 'req-500' } }));
 
       expect(result.statusCode).toBe(500);
-      expect(result.headers?.['x-request-id']).toBe('req-500');
+      expect(result.headers?.['x-request-id']).toBe(API_GATEWAY_ID);
     });
 
     it('is on a response to an error thrown by a middleware', async () => {
@@ -190,18 +194,18 @@ describe('createHttpHandler', () => {
 
       // Assess
       expect(result.statusCode).toBe(413);
-      expect(result.headers?.['x-request-id']).toBe('req-413');
+      expect(result.headers?.['x-request-id']).toBe(API_GATEWAY_ID);
       expect(fn).not.toHaveBeenCalled();
     });
 
-    it('is generated when neither the client nor API Gateway gave one, and matches the handler’s', async () => {
+    it('is generated when API Gateway gave none, even when the client sent one, and matches the handler’s', async () => {
       // Prepare
       let handlerRequestId = '';
       const handler = createHttpHandler({ access: 'public' }, async (req) => {
         handlerRequestId = req.requestId;
         return ok({});
       });
-      const event = httpEvent();
+      const event = httpEvent({ headers: { 'x-request-id': 'client-chosen' } });
       event.requestContext.requestId = '';
 
       // Act
@@ -214,7 +218,7 @@ describe('createHttpHandler', () => {
   });
 
   describe('logging', () => {
-    it('puts the request and correlation ids on every log line of the invocation, and only there', async () => {
+    it('puts the request, correlation and client request ids on every log line of the invocation, and only there', async () => {
       // Prepare
       const lines = logLines();
       const handler = createHttpHandler({ access: 'public' }, async () => {
@@ -230,11 +234,16 @@ describe('createHttpHandler', () => {
       // Assess
       const inside = lines.find((line) => line.message === 'inside');
       const outside = lines.find((line) => line.message === 'outside');
-      expect(inside).toMatchObject({ requestId: 'req-log', correlationId: 'corr-log' });
+      expect(inside).toMatchObject({
+        requestId: event.requestContext.requestId,
+        correlationId: 'corr-log',
+        clientRequestId: 'req-log',
+      });
       expect(inside).toHaveProperty('function_request_id', lambdaContext().awsRequestId);
       expect(outside).toBeDefined();
       expect(outside).not.toHaveProperty('requestId');
       expect(outside).not.toHaveProperty('correlationId');
+      expect(outside).not.toHaveProperty('clientRequestId');
     });
 
     it('logs an unexpected error once, at error level, with its cause', async () => {
@@ -248,16 +257,18 @@ describe('createHttpHandler', () => {
       const handler = createHttpHandler({ access: 'public' }, async () => {
         throw new Error('select * from secret', { cause: new Error('connection refused') });
       });
+      const event = httpEvent({ headers: { 'x-request-id': 'req-boom' } });
 
       // Act
-      await invoke(handler, httpEvent({ headers: { 'x-request-id': 'req-boom' } }));
+      await invoke(handler, event);
 
       // Assess
       const errors = lines.filter((line) => line.level === 'ERROR');
       expect(errors).toHaveLength(1);
       expect(errors[0]).toMatchObject({
         message: 'Unhandled error',
-        requestId: 'req-boom',
+        requestId: event.requestContext.requestId,
+        clientRequestId: 'req-boom',
         error: { message: 'select * from secret', cause: { message: 'connection refused' } },
       });
     });

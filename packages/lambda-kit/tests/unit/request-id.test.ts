@@ -10,7 +10,7 @@ const eventWith = (headers: Record<string, string>, apiGatewayRequestId = 'apigw
 };
 
 describe('requestIdsOf', () => {
-  it('takes a valid x-request-id header, whatever its case', () => {
+  it('takes API Gateway’s request id and keeps a valid client x-request-id apart, whatever its case', () => {
     // Prepare
     const event = eventWith({ 'X-Request-Id': 'client-req-42' });
 
@@ -18,13 +18,24 @@ describe('requestIdsOf', () => {
     const ids = requestIdsOf(event);
 
     // Assess
-    expect(ids).toEqual({ requestId: 'client-req-42', correlationId: 'client-req-42' });
+    expect(ids).toEqual({
+      requestId: 'apigw-request-1',
+      correlationId: 'apigw-request-1',
+      clientRequestId: 'client-req-42',
+    });
   });
 
-  it('accepts an id of exactly 128 printable characters', () => {
+  it('has no client request id when the client sent none', () => {
+    const ids = requestIdsOf(eventWith({}));
+
+    expect(ids).toEqual({ requestId: 'apigw-request-1', correlationId: 'apigw-request-1' });
+    expect(ids).not.toHaveProperty('clientRequestId');
+  });
+
+  it('keeps a client id of exactly 128 printable characters, trimmed of surrounding spaces', () => {
     const id = `${'a'.repeat(127)}~`;
 
-    expect(requestIdsOf(eventWith({ 'x-request-id': id })).requestId).toBe(id);
+    expect(requestIdsOf(eventWith({ 'x-request-id': `  ${id} ` })).clientRequestId).toBe(id);
   });
 
   it.each([
@@ -34,15 +45,18 @@ describe('requestIdsOf', () => {
     ['not ASCII', 'réquest'],
     ['a control character', 'abc\u0007def'],
     ['a line break', 'abc\r\nset-cookie: x'],
-  ])('falls back to the API Gateway request id when x-request-id is %s', (_case, value) => {
-    expect(requestIdsOf(eventWith({ 'x-request-id': value })).requestId).toBe('apigw-request-1');
+  ])('drops a client x-request-id that is %s, and still uses API Gateway’s id', (_case, value) => {
+    const ids = requestIdsOf(eventWith({ 'x-request-id': value }));
+
+    expect(ids).toEqual({ requestId: 'apigw-request-1', correlationId: 'apigw-request-1' });
   });
 
-  it('generates a UUID when there is neither a header nor an API Gateway request id', () => {
-    const ids = requestIdsOf(eventWith({}, ''));
+  it('generates a UUID when API Gateway gave no request id, even when the client sent one', () => {
+    const ids = requestIdsOf(eventWith({ 'x-request-id': 'client-chosen' }, ''));
 
     expect(ids.requestId).toMatch(UUID);
     expect(ids.correlationId).toBe(ids.requestId);
+    expect(ids.clientRequestId).toBe('client-chosen');
   });
 
   it('returns the same generated id every time it is asked about the same event', () => {
@@ -57,9 +71,9 @@ describe('requestIdsOf', () => {
     expect(ids).toEqual({ requestId: 'apigw-request-1', correlationId: 'checkout-7' });
   });
 
-  it('uses the request id as correlation id when x-correlation-id is invalid', () => {
+  it('uses API Gateway’s request id as correlation id when x-correlation-id is invalid', () => {
     const ids = requestIdsOf(eventWith({ 'x-request-id': 'req-1', 'x-correlation-id': 'x'.repeat(200) }));
 
-    expect(ids.correlationId).toBe('req-1');
+    expect(ids.correlationId).toBe('apigw-request-1');
   });
 });
