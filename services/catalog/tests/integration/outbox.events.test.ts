@@ -150,12 +150,9 @@ describe('catalog stock events with Kinesis unreachable', () => {
   it('still applies the adjustment and answers 200; the event stays in the outbox', async () => {
     const productId = await createProduct(wired.harness, 3);
 
-    const started = Date.now();
     const res = await adjust(wired.harness, productId, -2);
     expect(res.statusCode).toBe(200);
     expect(res.body).toEqual({ productId, stock: 1 });
-    // The kick never holds the response longer than its wait.
-    expect(Date.now() - started).toBeLessThan(5_000);
 
     // Let the background drain give up, then check: nothing was published.
     await wired.relay.drain();

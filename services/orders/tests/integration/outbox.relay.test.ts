@@ -111,22 +111,16 @@ describe('the outbox relay', () => {
     expect(calls).toHaveLength(10);
   });
 
-  it('puts a kicked event in the stream within a second of its commit', async () => {
+  it('has a committed event in the stream once the kick that waits for its drain returns', async () => {
     const relay = relayWith(realPublisher());
     const [event] = planEvents(1, 1);
-
     await insertEvent(db, event!);
-    const committedAt = performance.now();
-    await kickOutboxRelay(() => relay);
-    let latencyMs = Number.POSITIVE_INFINITY;
-    while (performance.now() - committedAt < 2_000) {
-      if ((await readStream(reader, streamName)).some((record) => record.event.id === event!.id)) {
-        latencyMs = performance.now() - committedAt;
-        break;
-      }
-    }
 
-    expect(latencyMs).toBeLessThan(1_000);
+    // A bound far above any drain: the kick returns because the drain did, not because time ran out.
+    await kickOutboxRelay(() => relay, 600_000);
+
+    expect((await readStream(reader, streamName)).map((record) => record.event.id)).toEqual([event!.id]);
+    expect(await unpublishedCount(db)).toBe(0);
   });
 
   it('loses nothing when Kinesis fails half its calls and refuses records during 200 writes', async () => {
@@ -180,25 +174,28 @@ describe('the outbox relay', () => {
   it('ends a failing drain as soon as its signal aborts, leaving the events unpublished', async () => {
     await writeConcurrently(db, planEvents(10, 2));
     const stop = new AbortController();
+    let publishCalls = 0;
     const failing: OutboxPublisher = {
       async publish() {
+        publishCalls += 1;
         stop.abort();
         throw new Error('simulated Kinesis failure');
       },
     };
+    // After the failure the relay pauses an hour before trying again: only the signal cutting that
+    // pause short lets this drain end (otherwise the test's timeout fails it), with no second call.
     const relay = createOutboxRelay({
       db,
       publisher: failing,
       logger: quietLogger,
-      backoff: { initialMs: 5_000, maxMs: 5_000 },
-      maxDrainMs: 60_000,
+      backoff: { initialMs: 3_600_000, maxMs: 3_600_000 },
+      maxDrainMs: 7_200_000,
     });
-    const started = Date.now();
 
     const result = await relay.drain({ signal: stop.signal });
 
-    expect(result.outcome).toBe('gave-up');
-    expect(Date.now() - started).toBeLessThan(1_000);
+    expect(result).toMatchObject({ outcome: 'gave-up', published: 0, failedRounds: 1 });
+    expect(publishCalls).toBe(1);
     expect(await unpublishedCount(db)).toBe(10);
   });
 
