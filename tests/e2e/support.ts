@@ -1,5 +1,6 @@
 // Helpers shared by the e2e files: calls through the front, sign-in and sign-up through
 // cognito-local (the real auth-hooks triggers run), and a reader of the local Kinesis stream.
+import { request } from 'node:http';
 import {
   AdminConfirmSignUpCommand,
   type CognitoIdentityProviderClient,
@@ -8,6 +9,15 @@ import {
 } from '@aws-sdk/client-cognito-identity-provider';
 import { localKinesisClient, readStreamRecords, type StreamRecord } from '../../scripts/lib/kinesalite';
 import type { Endpoints } from './stack';
+
+/** A valid `shippingAddress` for POST /orders. */
+export const SHIPPING_ADDRESS = {
+  name: 'Ada Lovelace',
+  line1: '12 Analytical Street',
+  city: 'London',
+  postalCode: 'N1 9GU',
+  country: 'GB',
+} as const;
 
 export interface ApiResponse<T = unknown> {
   status: number;
@@ -38,6 +48,46 @@ export async function callApi<T = unknown>(
     headers: response.headers,
     requestId: response.headers.get('x-request-id'),
   };
+}
+
+/**
+ * One request to the front with exactly the `Host` given, which fetch does not allow: what a
+ * browser sends when a page's own name has been re-pointed at 127.0.0.1 (DNS rebinding).
+ */
+export function callApiAsHost<T = unknown>(
+  apiUrl: string,
+  host: string,
+  method: string,
+  path: string,
+  options: { headers?: Record<string, string>; body?: unknown } = {},
+): Promise<ApiResponse<T>> {
+  const payload = options.body === undefined ? undefined : JSON.stringify(options.body);
+  const headers: Record<string, string> = { ...options.headers, host };
+  if (payload !== undefined) headers['content-type'] = 'application/json';
+  return new Promise((resolve, reject) => {
+    const req = request(
+      { host: '127.0.0.1', port: new URL(apiUrl).port, method, path, headers, setHost: false },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString();
+          const responseHeaders = new Headers();
+          for (const [name, value] of Object.entries(res.headers)) {
+            if (typeof value === 'string') responseHeaders.set(name, value);
+          }
+          resolve({
+            status: res.statusCode ?? 0,
+            body: (text ? JSON.parse(text) : undefined) as T,
+            headers: responseHeaders,
+            requestId: responseHeaders.get('x-request-id'),
+          });
+        });
+      },
+    );
+    req.on('error', reject);
+    req.end(payload);
+  });
 }
 
 /** USER_PASSWORD_AUTH against cognito-local: the ID token (what the front wants) and the access token. */
