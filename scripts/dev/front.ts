@@ -47,6 +47,8 @@ export interface FrontOptions {
   port: number;
   upstreams: readonly Upstream[];
   guards?: readonly RequestGuard[];
+  /** Where the front writes one JSON line per answer it gives itself; stdout by default. */
+  log?: (line: string) => void;
 }
 
 export interface RunningFront {
@@ -102,11 +104,12 @@ export function matchUpstream(url: string, upstreams: readonly Upstream[]): Upst
 }
 
 export function createFront(options: FrontOptions): Server {
+  const log = options.log ?? ((line: string) => console.log(line));
   // Node's own 400 for a request without Host has no body; ours is in the API's error shape.
   return createServer({ requireHostHeader: false }, (req, res) => {
-    handle(req, res, options).catch((error: unknown) => {
+    handle(req, res, options, log).catch((error: unknown) => {
       console.error('[front] unexpected error', error);
-      reject(res, { status: 500, code: 'INTERNAL', message: 'Internal error in the local front' });
+      reject(res, { status: 500, code: 'INTERNAL', message: 'Internal error in the local front' }, log);
     });
   });
 }
@@ -141,10 +144,16 @@ export function isLoopbackHost(host: string | undefined, port: number | undefine
 
 const LOOPBACK_NAMES = ['localhost', '127.0.0.1', '[::1]'] as const;
 
-async function handle(req: IncomingMessage, res: ServerResponse, options: FrontOptions): Promise<void> {
+async function handle(
+  req: IncomingMessage,
+  res: ServerResponse,
+  options: FrontOptions,
+  log: (line: string) => void,
+): Promise<void> {
+  const answer = (rejection: Rejection) => reject(res, rejection, log);
   if (!isLoopbackHost(req.headers.host, req.socket.localPort)) {
     const expected = `localhost:${req.socket.localPort}`;
-    return reject(res, {
+    return answer({
       status: 400,
       code: 'VALIDATION_FAILED',
       message: `The local API answers only requests to a loopback name, such as ${expected}`,
@@ -159,16 +168,21 @@ async function handle(req: IncomingMessage, res: ServerResponse, options: FrontO
   const upstream = matchUpstream(req.url ?? '/', options.upstreams);
   if (!upstream) {
     const path = (req.url ?? '/').split('?')[0];
-    return reject(res, { status: 404, code: 'NOT_FOUND', message: `No route for ${req.method} ${path}` });
+    return answer({ status: 404, code: 'NOT_FOUND', message: `No route for ${req.method} ${path}` });
   }
   for (const guard of options.guards ?? []) {
     const rejection = await guard(req, upstream);
-    if (rejection) return reject(res, rejection);
+    if (rejection) return answer(rejection);
   }
-  proxy(req, res, upstream);
+  proxy(req, res, upstream, answer);
 }
 
-function proxy(req: IncomingMessage, res: ServerResponse, upstream: Upstream): void {
+function proxy(
+  req: IncomingMessage,
+  res: ServerResponse,
+  upstream: Upstream,
+  answer: (rejection: Rejection) => void,
+): void {
   const headers: IncomingHttpHeaders = {
     ...forwardable(req.headers),
     'x-forwarded-for': req.socket.remoteAddress ?? LOCAL_HOST,
@@ -192,14 +206,14 @@ function proxy(req: IncomingMessage, res: ServerResponse, upstream: Upstream): v
       return;
     }
     if (error.code === 'ECONNREFUSED') {
-      reject(res, {
+      answer({
         status: 503,
         code: 'SERVICE_UNAVAILABLE',
         message: `The ${upstream.name} service is not running`,
         headers: { 'retry-after': '1' },
       });
     } else {
-      reject(res, {
+      answer({
         status: 502,
         code: 'BAD_GATEWAY',
         message: `The ${upstream.name} service failed to answer`,
@@ -213,21 +227,35 @@ function proxy(req: IncomingMessage, res: ServerResponse, upstream: Upstream): v
   req.pipe(upstreamRequest);
 }
 
-function reject(res: ServerResponse, rejection: Rejection): void {
+function reject(res: ServerResponse, rejection: Rejection, log: (line: string) => void): void {
   if (res.headersSent) {
     res.destroy();
     return;
   }
-  const { code, message, details } = rejection;
+  const { status, code, message, details } = rejection;
+  // Every response carries a request id that is also in a log line (api.md), including the
+  // answers no service saw; like API Gateway's, it is never the client's own x-request-id.
+  const requestId = randomUUID();
   const body = JSON.stringify({ error: details ? { code, message, details } : { code, message } });
-  res.writeHead(rejection.status, {
+  res.writeHead(status, {
     ...rejection.headers,
     'content-type': 'application/json',
     'content-length': Buffer.byteLength(body),
-    // Every response carries a request id (api.md), including the ones no service saw.
-    'x-request-id': randomUUID(),
+    'x-request-id': requestId,
   });
   res.end(body);
+  const path = (res.req?.url ?? '/').split('?')[0];
+  log(
+    JSON.stringify({
+      level: 'INFO',
+      message: 'answered by the front',
+      requestId,
+      status,
+      code,
+      method: res.req?.method,
+      path,
+    }),
+  );
 }
 
 function withoutHopByHop(headers: IncomingHttpHeaders): IncomingHttpHeaders {

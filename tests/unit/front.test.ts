@@ -89,6 +89,8 @@ describe('startFront', () => {
   let deadFront: RunningFront;
   const seen: Array<{ method?: string; url?: string; headers: IncomingMessage['headers']; body: string }> =
     [];
+  const logged: string[] = [];
+  const log = (line: string) => logged.push(line);
 
   beforeAll(async () => {
     upstream = createServer((req, res) => {
@@ -111,7 +113,7 @@ describe('startFront', () => {
     await new Promise<void>((resolve) => upstream.listen(0, '127.0.0.1', resolve));
     const upstreamPort = (upstream.address() as AddressInfo).port;
 
-    front = await startFront({ port: await randomFreePort(), upstreams: upstreams(upstreamPort) });
+    front = await startFront({ port: await randomFreePort(), upstreams: upstreams(upstreamPort), log });
     const denyWithoutToken: RequestGuard = async (req) =>
       req.headers.authorization
         ? undefined
@@ -120,10 +122,12 @@ describe('startFront', () => {
       port: await randomFreePort(),
       upstreams: upstreams(upstreamPort),
       guards: [denyWithoutToken],
+      log,
     });
     deadFront = await startFront({
       port: await randomFreePort(),
       upstreams: upstreams(await randomFreePort()),
+      log,
     });
   });
 
@@ -210,13 +214,25 @@ describe('startFront', () => {
     expect(seen.length).toBe(before + 3);
   });
 
-  test('answers 404 NOT_FOUND in the API error shape for a path no service owns', async () => {
-    const response = await fetch(`${front.url}/nowhere`);
+  test('answers 404 NOT_FOUND in the API error shape for a path no service owns, with its own logged request id', async () => {
+    const response = await fetch(`${front.url}/nowhere?x=1`, {
+      headers: { 'x-request-id': 'client-chosen' },
+    });
 
     expect(response.status).toBe(404);
-    expect(response.headers.get('x-request-id')).toBeTruthy();
     expect(await response.json()).toEqual({
       error: { code: 'NOT_FOUND', message: 'No route for GET /nowhere' },
+    });
+    const requestId = response.headers.get('x-request-id');
+    expect(requestId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(logged.map((line) => JSON.parse(line))).toContainEqual({
+      level: 'INFO',
+      message: 'answered by the front',
+      requestId,
+      status: 404,
+      code: 'NOT_FOUND',
+      method: 'GET',
+      path: '/nowhere',
     });
   });
 
