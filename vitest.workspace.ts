@@ -37,6 +37,7 @@ const unit = (name: string, root: string): TestProjectInlineConfiguration => ({
 
 export const projects: TestProjectInlineConfiguration[] = [
   unit('domain', 'packages/domain'),
+  unit('contracts', 'packages/contracts'),
   unit('lambda-kit', 'packages/lambda-kit'),
   integration('lambda-kit:integration', 'packages/lambda-kit'),
   unit('db', 'packages/db'),
@@ -54,6 +55,16 @@ export const projects: TestProjectInlineConfiguration[] = [
   unit('notifier:unit', 'services/notifier'),
   integration('notifier:integration', 'services/notifier'),
   unit('scripts', '.'),
+  // The API fuzzer (tests/fuzz): every route through its real handler on the integration services;
+  // FUZZ_RUNS cases per route (`pnpm fuzz` runs ten times CI's).
+  {
+    test: {
+      ...integration('fuzz', '.').test,
+      include: ['tests/fuzz/**/*.test.ts'],
+      globalSetup: ['scripts/test/global-setup.ts'],
+      testTimeout: 1_200_000,
+    },
+  },
   // Run as their own steps by scripts/test/run-all.ts: packaging needs `pnpm package` first, and
   // e2e starts the whole shop with `npm start`.
   { test: { name: 'packaging', root: '.', env, include: ['tests/packaging/**/*.test.ts'] } },

@@ -17,6 +17,7 @@ export interface Database {
   stock_alerts: StockAlertsTable;
   stock_subscriptions: StockSubscriptionsTable;
   notification_deliveries: NotificationDeliveriesTable;
+  customer_order_writes: CustomerOrderWritesTable;
 }
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
@@ -92,6 +93,12 @@ export interface OrdersTable {
   shipping_address: ColumnType<unknown, string, string>;
   created_at: Timestamp;
   updated_at: Timestamp;
+}
+
+/** One row per accepted order write of a customer, kept for one limit window (migration 0007). */
+export interface CustomerOrderWritesTable {
+  customer_id: string;
+  at: ColumnType<Date, Date | undefined, never>;
 }
 
 export interface OrderItemsTable {

@@ -8,6 +8,7 @@ import * as orders from './migrations/2026-11-26T0003_orders';
 import * as orderProductVersions from './migrations/2026-11-26T0004_order_product_versions';
 import * as stockStream from './migrations/2026-11-26T0005_stock_stream';
 import * as serviceUsers from './migrations/2026-11-27T0006_service_users';
+import * as customerLimits from './migrations/2026-12-02T0007_customer_limits';
 
 /** Migrations by timestamped name, imported statically so they bundle and need no file system. */
 const migrations: Record<string, Migration> = {
@@ -17,6 +18,7 @@ const migrations: Record<string, Migration> = {
   '2026-11-26T0004_order_product_versions': orderProductVersions,
   '2026-11-26T0005_stock_stream': stockStream,
   '2026-11-27T0006_service_users': serviceUsers,
+  '2026-12-02T0007_customer_limits': customerLimits,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -87,6 +87,16 @@ export class PreconditionFailedError extends DomainError {
   }
 }
 
+/** A caller went past one of the shop's limits (429 with Retry-After); nothing was changed. */
+export class RateLimitedError extends DomainError {
+  readonly retryAfterSeconds: number;
+
+  constructor(message: string, retryAfterSeconds: number) {
+    super('RATE_LIMITED', message);
+    this.retryAfterSeconds = retryAfterSeconds;
+  }
+}
+
 export class ServiceUnavailableError extends DomainError {
   readonly retryAfterSeconds: number;
 

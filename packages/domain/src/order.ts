@@ -1,4 +1,4 @@
-import { InvalidStateError, ValidationError } from './errors';
+import { InvalidStateError, RateLimitedError, ValidationError } from './errors';
 import type { Money } from './money';
 
 /**
@@ -30,6 +30,33 @@ export const ORDER_LIMITS = Object.freeze({
     postalCodeMaxLength: 20,
   }),
 });
+
+/**
+ * A customer's limits on order writes (api.md "Per-customer limits"), stage parameters of the orders
+ * service (docs/limits.md): accepted writes (placements and their own cancellations) per window, and
+ * orders in status `placed` at once.
+ */
+export interface CustomerLimits {
+  readonly maxWritesPerWindow: number;
+  readonly windowSeconds: number;
+  readonly maxOpenOrders: number;
+}
+
+/** Which limit a refused write hit. */
+export type CustomerLimit = 'writes' | 'open_orders';
+
+/** The 429 for a customer past `limit`; `retryAfterSeconds` says when trying again can succeed. */
+export const customerLimitExceeded = (
+  limit: CustomerLimit,
+  limits: CustomerLimits,
+  retryAfterSeconds: number,
+): RateLimitedError =>
+  new RateLimitedError(
+    limit === 'writes'
+      ? `Too many order changes: at most ${limits.maxWritesPerWindow} every ${limits.windowSeconds} seconds`
+      : `Too many open orders: at most ${limits.maxOpenOrders} orders may wait for shipping at once`,
+    retryAfterSeconds,
+  );
 
 /** ISO 3166-1 alpha-2, upper case (`US`, `DE`). */
 export const COUNTRY_CODE_PATTERN = /^[A-Z]{2}$/;

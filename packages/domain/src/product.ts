@@ -7,7 +7,10 @@ export const PRODUCT_LIMITS = Object.freeze({
   nameMaxLength: 200,
   descriptionMaxLength: 5000,
   categoryMaxLength: 64,
-  maxStock: 2_147_483_647,
+  // Stock is an int4 column. Admins may set it up to 1e9; the rest of int4's range (~1.1e9) is
+  // headroom for cancellations, which always give their units back, so an order can always be
+  // cancelled even when an admin restocked to the maximum meanwhile.
+  maxStock: 1_000_000_000,
   maxImages: 20,
   defaultLowStockThreshold: 5,
 });

@@ -1,5 +1,5 @@
 import { InsufficientStockError, ValidationError } from './errors';
-import type { Product } from './product';
+import { PRODUCT_LIMITS, type Product } from './product';
 
 export const STOCK_ADJUSTMENT_REASONS = ['restock', 'correction', 'damage', 'return'] as const;
 export type StockAdjustmentReason = (typeof STOCK_ADJUSTMENT_REASONS)[number];
@@ -9,8 +9,8 @@ export type StockChangeReason = 'order' | 'cancellation' | StockAdjustmentReason
 export const MAX_STOCK_DELTA = 1_000_000;
 
 /**
- * The stock after applying `delta`. Stock never goes below zero: the caller learns how much was
- * available instead.
+ * The stock after applying `delta`. Stock never goes below zero (the caller learns how much was
+ * available instead) nor above {@link PRODUCT_LIMITS.maxStock} (a 400 on `delta`).
  */
 export const applyStockDelta = (product: Pick<Product, 'id' | 'stock'>, delta: number): number => {
   if (!Number.isSafeInteger(delta) || delta === 0) {
@@ -22,6 +22,14 @@ export const applyStockDelta = (product: Pick<Product, 'id' | 'stock'>, delta: n
   if (next < 0) {
     throw new InsufficientStockError([
       { productId: product.id, requested: -delta, available: product.stock },
+    ]);
+  }
+  if (next > PRODUCT_LIMITS.maxStock) {
+    throw new ValidationError(`Stock cannot exceed ${PRODUCT_LIMITS.maxStock}`, [
+      {
+        path: 'delta',
+        message: `must keep stock at or below ${PRODUCT_LIMITS.maxStock} (now ${product.stock})`,
+      },
     ]);
   }
   return next;

@@ -1,5 +1,5 @@
 import type { Database, ProductRow } from '@shop/db';
-import type { Product, ProductStatus, StockChanged } from '@shop/domain';
+import { PRODUCT_LIMITS, type Product, type ProductStatus, type StockChanged } from '@shop/domain';
 import { type Kysely, sql, type Transaction } from 'kysely';
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -150,8 +150,9 @@ export const archiveProduct = async (
 };
 
 /**
- * Adds `delta` to the stock unless that would go below zero (the CHECK constraint backs this up).
- * One round trip; the row stays locked until the caller's transaction ends.
+ * Adds `delta` to the stock unless that would go below zero (the CHECK constraint backs this up)
+ * or above the stock an admin may set (PRODUCT_LIMITS.maxStock). One round trip; the row stays
+ * locked until the caller's transaction ends.
  */
 export const changeStock = async (db: Db, id: string, delta: number): Promise<ProductRow | undefined> =>
   db
@@ -162,7 +163,7 @@ export const changeStock = async (db: Db, id: string, delta: number): Promise<Pr
       updated_at: sql<Date>`now()`,
     }))
     .where('id', '=', id)
-    .where(sql<boolean>`stock + ${delta} >= 0`)
+    .where(sql<boolean>`stock::bigint + ${delta} between 0 and ${PRODUCT_LIMITS.maxStock}`)
     .returningAll()
     .executeTakeFirst();
 

@@ -1,15 +1,27 @@
 import { redisUrlEnv, redisUrlFrom } from '@shop/catalog-cache/lambda';
 import { type DbConnectionConfig, databaseConnectionFromEnv, databaseEnv } from '@shop/db';
+import type { CustomerLimits } from '@shop/domain';
 import { readConfig } from '@shop/lambda-kit';
 import * as z from 'zod/mini';
 
-// Locally: a URL. On AWS: the Aurora writer endpoint, reached with IAM auth.
-const envSchema = z.object(databaseEnv.shape).check(databaseEnv.check);
+const positiveInt = (max: number) => z.coerce.number().check(z.int(), z.gte(1), z.lte(max));
+
+// Locally: a URL. On AWS: the Aurora writer endpoint, reached with IAM auth. The customer limits
+// are stage parameters (packages/serverless-config/params.yml, docs/limits.md).
+const envSchema = z
+  .object({
+    ...databaseEnv.shape,
+    CUSTOMER_MAX_ORDER_WRITES: positiveInt(10_000),
+    CUSTOMER_LIMIT_WINDOW_SECONDS: positiveInt(86_400),
+    CUSTOMER_MAX_OPEN_ORDERS: positiveInt(10_000),
+  })
+  .check(databaseEnv.check);
 
 export interface OrdersConfig {
   /** Orders only use the writer: they read their own writes. */
   readonly writer: DbConnectionConfig;
   readonly region: string;
+  readonly limits: CustomerLimits;
 }
 
 export const loadOrdersConfig = (env: NodeJS.ProcessEnv = process.env): OrdersConfig => {
@@ -17,6 +29,11 @@ export const loadOrdersConfig = (env: NodeJS.ProcessEnv = process.env): OrdersCo
   return Object.freeze({
     writer: databaseConnectionFromEnv(e),
     region: e.AWS_REGION,
+    limits: Object.freeze({
+      maxWritesPerWindow: e.CUSTOMER_MAX_ORDER_WRITES,
+      windowSeconds: e.CUSTOMER_LIMIT_WINDOW_SECONDS,
+      maxOpenOrders: e.CUSTOMER_MAX_OPEN_ORDERS,
+    }),
   });
 };
 

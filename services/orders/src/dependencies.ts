@@ -17,6 +17,7 @@ const buildService = (
   createOrdersService({
     db: createDb(ordersConfig().writer),
     newId: randomUUID,
+    limits: ordersConfig().limits,
     ...afterCommit,
   });
 

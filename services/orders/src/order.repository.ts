@@ -1,10 +1,19 @@
 // Orders in PostgreSQL. Placing and cancelling are database functions (packages/db migrations
-// 2026-11-26T0003_orders and 2026-11-26T0004_order_product_versions): one round trip each, row locks held only inside the statement. Every
-// function here is ONE round trip; rows and JSON documents never leave this module.
+// 2026-11-26T0003_orders and 2026-11-26T0004_order_product_versions, wrapped with the customer's
+// limits by 2026-12-02T0007_customer_limits): one round trip each, row locks held only inside the
+// statement. Every function here is ONE round trip; rows and JSON documents never leave this module.
 
 import type { ProductVersion } from '@shop/catalog-cache';
 import type { Database, OrderStatusColumn } from '@shop/db';
-import type { BasketLine, FulfilmentStatus, Order, OrderStatus, ShippingAddress } from '@shop/domain';
+import type {
+  BasketLine,
+  CustomerLimit,
+  CustomerLimits,
+  FulfilmentStatus,
+  Order,
+  OrderStatus,
+  ShippingAddress,
+} from '@shop/domain';
 import { type Kysely, sql, type Transaction } from 'kysely';
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -64,6 +73,13 @@ export interface NewOrder {
   readonly correlationId: string;
 }
 
+/** A customer went past one of their limits: nothing was changed. */
+export interface RateLimited {
+  readonly outcome: 'rate_limited';
+  readonly limit: CustomerLimit;
+  readonly retryAfter: number;
+}
+
 export type PlaceOrderResult =
   | {
       readonly outcome: 'placed';
@@ -75,22 +91,30 @@ export type PlaceOrderResult =
   | {
       readonly outcome: 'insufficient_stock';
       readonly lines: readonly { productId: string; requested: number; available: number }[];
-    };
+    }
+  | RateLimited;
 
 /**
- * ONE round trip: `select place_order(...)` locks the basket's products in id order, checks them,
- * takes the stock, writes the order, its lines and a StockChanged outbox row per product, and
- * answers the order; or changes nothing and says why.
+ * ONE round trip: `select place_customer_order(...)` checks the customer's limits under their lock,
+ * then `place_order` locks the basket's products in id order, checks them, takes the stock, writes
+ * the order, its lines and a StockChanged outbox row per product, and answers the order; or
+ * changes nothing and says why.
  */
-export const placeOrder = async (db: Db, order: NewOrder): Promise<PlaceOrderResult> => {
+export const placeOrder = async (
+  db: Db,
+  order: NewOrder,
+  limits: CustomerLimits,
+): Promise<PlaceOrderResult> => {
   const items = order.lines.map((line) => ({ productId: line.productId, quantity: line.quantity }));
   let result:
     | { outcome: 'placed'; order: OrderDocument; productVersions: ProductVersion[] }
     | Exclude<PlaceOrderResult, { outcome: 'placed' }>;
   try {
     const { rows } = await sql<{ result: typeof result }>`
-      select place_order(${order.id}::uuid, ${order.customerId}::uuid, ${JSON.stringify(items)}::jsonb,
-                         ${JSON.stringify(order.shippingAddress)}::jsonb, ${order.correlationId}) as result
+      select place_customer_order(${order.id}::uuid, ${order.customerId}::uuid, ${JSON.stringify(items)}::jsonb,
+                                  ${JSON.stringify(order.shippingAddress)}::jsonb, ${order.correlationId},
+                                  ${limits.maxOpenOrders}::integer, ${limits.maxWritesPerWindow}::integer,
+                                  ${limits.windowSeconds}::integer) as result
     `.execute(db);
     result = rows[0]!.result;
   } catch (error) {
@@ -114,15 +138,18 @@ export type CancelOrderResult =
     }
   | { readonly outcome: 'unchanged'; readonly order: Order }
   | { readonly outcome: 'not_found' }
-  | { readonly outcome: 'not_cancellable'; readonly status: OrderStatus };
+  | { readonly outcome: 'not_cancellable'; readonly status: OrderStatus }
+  | RateLimited;
 
 /**
- * ONE round trip: `select cancel_order(...)` restocks every line, cancels the order and writes a
- * StockChanged (reason `cancellation`) per product. `customerId` null = an admin, any order.
+ * ONE round trip: `select cancel_customer_order(...)` checks a customer's write limit, then
+ * `cancel_order` restocks every line, cancels the order and writes a StockChanged (reason
+ * `cancellation`) per product. `customerId` null = an admin, any order, no limit.
  */
 export const cancelOrder = async (
   db: Db,
   input: { orderId: string; customerId: string | null; correlationId: string },
+  limits: CustomerLimits,
 ): Promise<CancelOrderResult> => {
   const { rows } = await sql<{
     result: {
@@ -130,9 +157,12 @@ export const cancelOrder = async (
       order?: OrderDocument;
       status?: OrderStatus;
       productVersions?: ProductVersion[];
+      limit?: CustomerLimit;
+      retryAfter?: number;
     };
   }>`
-    select cancel_order(${input.orderId}::uuid, ${input.customerId}::uuid, ${input.correlationId}) as result
+    select cancel_customer_order(${input.orderId}::uuid, ${input.customerId}::uuid, ${input.correlationId},
+                                 ${limits.maxWritesPerWindow}::integer, ${limits.windowSeconds}::integer) as result
   `.execute(db);
   const result = rows[0]!.result;
   switch (result.outcome) {
@@ -146,6 +176,8 @@ export const cancelOrder = async (
       return { outcome: 'unchanged', order: toOrder(result.order as OrderDocument) };
     case 'not_cancellable':
       return { outcome: 'not_cancellable', status: result.status as OrderStatus };
+    case 'rate_limited':
+      return { outcome: 'rate_limited', limit: result.limit ?? 'writes', retryAfter: result.retryAfter ?? 1 };
     default:
       return { outcome: 'not_found' };
   }

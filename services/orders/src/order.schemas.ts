@@ -1,14 +1,14 @@
 // HTTP schemas of the orders routes (api.md). Write bodies are strict: unknown fields are 400.
 // zod/mini keeps the validator small (see the catalog's schemas). Distinct products are a domain
 // rule (`newBasket`), checked by the service so the rule lives in one place.
+
+import { idPath, intBetween, page, text } from '@shop/contracts';
 import { COUNTRY_CODE_PATTERN, FULFILMENT_STATUSES, ORDER_LIMITS, ORDER_STATUSES } from '@shop/domain';
 import * as z from 'zod/mini';
 
-const text = (max: number) => z.string().check(z.trim(), z.minLength(1), z.maxLength(max));
-const intBetween = (min: number, max: number) => z.int().check(z.gte(min), z.lte(max));
 const limits = ORDER_LIMITS.address;
 
-export const orderIdPath = z.object({ id: z.uuid() });
+export const orderIdPath = idPath;
 
 export const shippingAddressSchema = z.strictObject({
   name: text(limits.nameMaxLength),
@@ -33,8 +33,7 @@ export const placeOrderBody = z.strictObject({
 });
 
 export const listOrdersQuery = z.object({
-  limit: z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(100)), 20),
-  cursor: z.optional(z.string().check(z.minLength(1), z.maxLength(200))),
+  ...page,
   customerId: z.optional(z.uuid()),
   status: z.optional(z.enum(ORDER_STATUSES)),
 });

@@ -3,7 +3,9 @@ import { type Database, isDatabaseUnavailable, withOutageAs503 } from '@shop/db'
 import {
   assertTransition,
   type BasketLine,
+  type CustomerLimits,
   cancellationOf,
+  customerLimitExceeded,
   ForbiddenError,
   type FulfilmentStatus,
   InsufficientStockError,
@@ -46,6 +48,8 @@ export interface OrdersDependencies {
    */
   readonly db: Kysely<Database>;
   readonly newId: () => string;
+  /** Per-customer limits on placing and cancelling (stage parameters, see docs/limits.md). */
+  readonly limits: CustomerLimits;
   /**
    * Called (and awaited) after a committed change that wrote outbox events, so the relay can
    * publish them at once instead of waiting for the sweeper. Must never throw.
@@ -74,7 +78,7 @@ const requireCustomer = (viewer: OrderViewer): string => {
 };
 
 export const createOrdersService = (deps: OrdersDependencies) => {
-  const { db } = deps;
+  const { db, limits } = deps;
   const eventsCommitted = deps.eventsCommitted ?? (async () => undefined);
   const productsChanged = deps.productsChanged ?? (async () => undefined);
   /** After the commit of a stock change: invalidate the catalog's cache and kick the relay. */
@@ -84,17 +88,21 @@ export const createOrdersService = (deps: OrdersDependencies) => {
 
   return withOutageAs503(
     {
-      /** ONE database round trip (the `place_order` function). */
+      /** ONE database round trip (the `place_customer_order` function). */
       async placeOrder(input: PlaceOrderInput, viewer: OrderViewer, correlationId: string): Promise<Order> {
         const customerId = requireCustomer(viewer);
         const lines = newBasket(input.items);
-        const result = await placeOrder(db, {
-          id: deps.newId(),
-          customerId,
-          lines,
-          shippingAddress: input.shippingAddress,
-          correlationId,
-        });
+        const result = await placeOrder(
+          db,
+          {
+            id: deps.newId(),
+            customerId,
+            lines,
+            shippingAddress: input.shippingAddress,
+            correlationId,
+          },
+          limits,
+        );
         switch (result.outcome) {
           case 'placed':
             await committed(result.productVersions);
@@ -109,6 +117,8 @@ export const createOrdersService = (deps: OrdersDependencies) => {
             );
           case 'insufficient_stock':
             throw new InsufficientStockError(result.lines);
+          case 'rate_limited':
+            throw customerLimitExceeded(result.limit, limits, result.retryAfter);
         }
       },
 
@@ -141,14 +151,18 @@ export const createOrdersService = (deps: OrdersDependencies) => {
         return order;
       },
 
-      /** ONE round trip (the `cancel_order` function): restocks and emits StockChanged events. */
+      /** ONE round trip (the `cancel_customer_order` function): restocks and emits StockChanged events. */
       async cancelOrder(id: string, viewer: OrderViewer, correlationId: string): Promise<Order> {
         if (!viewer.isAdmin && viewer.customerId === null) throw new NotFoundError('Order');
-        const result = await cancelOrder(db, {
-          orderId: id,
-          customerId: viewer.isAdmin ? null : viewer.customerId,
-          correlationId,
-        });
+        const result = await cancelOrder(
+          db,
+          {
+            orderId: id,
+            customerId: viewer.isAdmin ? null : viewer.customerId,
+            correlationId,
+          },
+          limits,
+        );
         switch (result.outcome) {
           case 'cancelled':
             await committed(result.productVersions);
@@ -160,6 +174,8 @@ export const createOrdersService = (deps: OrdersDependencies) => {
             throw new Error(`cancel_order refused an order that is ${result.status}`);
           case 'not_found':
             throw new NotFoundError('Order');
+          case 'rate_limited':
+            throw customerLimitExceeded(result.limit, limits, result.retryAfter);
         }
       },
 

@@ -17,6 +17,9 @@ describe('createSeqCursor', () => {
     Buffer.from('x1.').toString('base64url'),
     Buffer.from('x1.-5').toString('base64url'),
     Buffer.from('x1.12345678901234567890').toString('base64url'),
+    // 19 digits, one past the largest bigint: PostgreSQL would refuse it with an error.
+    Buffer.from('x1.9223372036854775808').toString('base64url'),
+    Buffer.from('x1.9999999999999999999').toString('base64url'),
     // Another API's cursor.
     Buffer.from('y1.5').toString('base64url'),
     'A'.repeat(65),

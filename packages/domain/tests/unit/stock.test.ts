@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { InsufficientStockError, ValidationError } from '../../src/errors';
+import { PRODUCT_LIMITS } from '../../src/product';
 import { applyStockDelta, stockChanged } from '../../src/stock';
 
 const product = { id: 'p1', sku: 'SKU-1', stock: 3, lowStockThreshold: 5 };
@@ -24,6 +25,24 @@ describe('applyStockDelta', () => {
 
   it.each([0, 0.5, Number.NaN])('rejects the delta %s', (delta) => {
     expect(() => applyStockDelta(product, delta)).toThrow(ValidationError);
+  });
+});
+
+describe('applyStockDelta at the top of the range', () => {
+  it('allows stock up to the maximum an admin may set and refuses one unit more with a 400 on delta', () => {
+    const full = { ...product, stock: PRODUCT_LIMITS.maxStock - 10 };
+    expect(applyStockDelta(full, 10)).toBe(PRODUCT_LIMITS.maxStock);
+    try {
+      applyStockDelta(full, 11);
+      expect.fail('should have thrown');
+    } catch (error) {
+      if (!(error instanceof ValidationError)) throw error;
+      expect(error.details).toEqual([expect.objectContaining({ path: 'delta' })]);
+    }
+  });
+
+  it('leaves int4 headroom above the maximum for cancellations to give units back', () => {
+    expect(PRODUCT_LIMITS.maxStock + 100 * 1_000_000).toBeLessThan(2 ** 31 - 1);
   });
 });
 

@@ -186,7 +186,7 @@ describe('POST /orders', () => {
             (
               await sql<{ waiting: number }>`
                 select count(*)::int as waiting from pg_stat_activity
-                 where wait_event_type = 'Lock' and query like '%place_order%'`.execute(db)
+                 where wait_event_type = 'Lock' and query like '%place_customer_order%'`.execute(db)
             ).rows[0]!.waiting,
           { timeout: 5_000, interval: 20 },
         )

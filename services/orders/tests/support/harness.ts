@@ -18,6 +18,13 @@ export const ADMIN = claimsOf('00000000-0000-4000-8000-00000000a001', ['admin'])
 export const CUSTOMER = claimsOf('00000000-0000-4000-8000-00000000c001', ['customer']);
 export const OTHER_CUSTOMER = claimsOf('00000000-0000-4000-8000-00000000c002', ['customer']);
 
+/** Limits no test meets by accident (the limits have tests of their own). */
+export const NO_PRACTICAL_LIMITS: OrdersDependencies['limits'] = Object.freeze({
+  maxWritesPerWindow: 1_000_000,
+  windowSeconds: 60,
+  maxOpenOrders: 1_000_000,
+});
+
 export const handlersFor = (service: OrdersService) => {
   const get = () => service;
   return {
@@ -46,6 +53,8 @@ export const createHarness = (
     eventsCommitted?: () => Promise<void>;
     /** The service's after-commit cache invalidation (production: the catalog's Redis); none by default. */
     productsChanged?: OrdersDependencies['productsChanged'];
+    /** Per-customer limits; by default so high that only the tests of the limits meet them. */
+    limits?: OrdersDependencies['limits'];
   } = {},
 ): Harness => {
   let queryCount = 0;
@@ -65,6 +74,7 @@ export const createHarness = (
     newId: randomUUID,
     eventsCommitted: options.eventsCommitted,
     productsChanged: options.productsChanged,
+    limits: options.limits ?? NO_PRACTICAL_LIMITS,
   });
   return {
     service,
@@ -79,7 +89,7 @@ export const createHarness = (
 
 /** Empties every table an order touches. */
 export const resetOrders = async (db: Kysely<Database>): Promise<void> => {
-  await sql`truncate table order_items, orders, stock_subscriptions, stock_adjustments, outbox, products`.execute(
+  await sql`truncate table order_items, orders, customer_order_writes, stock_subscriptions, stock_adjustments, outbox, products`.execute(
     db,
   );
 };
@@ -110,6 +120,12 @@ export const snapshot = async (db: Kysely<Database>) => ({
   orders: await db.selectFrom('orders').selectAll().orderBy('seq').execute(),
   items: await db.selectFrom('order_items').selectAll().orderBy('order_id').orderBy('line_no').execute(),
   outbox: await db.selectFrom('outbox').selectAll().orderBy('seq').execute(),
+  writes: await db
+    .selectFrom('customer_order_writes')
+    .selectAll()
+    .orderBy('customer_id')
+    .orderBy('at')
+    .execute(),
 });
 
 export const address = {
