@@ -269,10 +269,20 @@ export function checkFunctions(template: Template): Finding[] {
  * parameters (the resource stacks publish them), which Control Tower's CT.LAMBDA.PR.3 does not
  * accept (it wants literal ids or resources of the same template); this check accepts them.
  */
+/**
+ * Functions that run outside a VPC on purpose, by logical id, each with its reason. Only the edge
+ * stack's deploy-time helper: it runs in us-east-1, where the stage has no VPC when its region is
+ * another one, and it only calls SSM's public API (resources/dns-edge.yml).
+ */
+export const NO_VPC_FUNCTIONS: Record<string, string> = {
+  StageRegionParametersFunction:
+    'deploy-time custom resource of the us-east-1 edge stack; calls only the SSM API, no data of the shop',
+};
+
 export function checkFunctionsInVpc(template: Template): Finding[] {
   const findings: Finding[] = [];
   for (const [id, resource] of Object.entries(template.Resources ?? {})) {
-    if (resource.Type !== 'AWS::Lambda::Function') continue;
+    if (resource.Type !== 'AWS::Lambda::Function' || id in NO_VPC_FUNCTIONS) continue;
     const vpc = resource.Properties?.VpcConfig as
       | { SubnetIds?: unknown; SecurityGroupIds?: unknown }
       | undefined;

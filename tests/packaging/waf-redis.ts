@@ -11,8 +11,9 @@ const asArray = (value: unknown): unknown[] => (Array.isArray(value) ? value : [
 function statements(statement: unknown): Json[] {
   const found: Json[] = [];
   const visit = (value: unknown): void => {
-    if (Array.isArray(value)) value.forEach(visit);
-    else if (value && typeof value === 'object') {
+    if (Array.isArray(value)) {
+      for (const v of value) visit(v);
+    } else if (value && typeof value === 'object') {
       found.push(value as Json);
       Object.values(value).forEach(visit);
     }

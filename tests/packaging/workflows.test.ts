@@ -143,19 +143,29 @@ describe.each(services)('%s', (folder) => {
   });
 });
 
-describe('pipeline.yml (the shared steps)', () => {
-  const jobs = Object.values(workflows.get('pipeline.yml')?.jobs ?? {}) as Job[];
+describe('deploy.yml (whole stages, in compose order)', () => {
+  const jobs = Object.values(workflows.get('deploy.yml')?.jobs ?? {}) as Job[];
   const environment = (job: Job) =>
     typeof job.environment === 'string' ? job.environment : job.environment?.name;
   const staging = jobs.find((job) => environment(job) === 'staging');
   const production = jobs.find((job) => environment(job) === 'production');
 
-  test('deploys to staging only from main', () => {
-    expect(staging?.if).toMatch(/github.ref == 'refs\/heads\/main'/);
+  test('deploys to staging on pushes (main and release tags), never from pull requests', () => {
+    expect(staging?.if).toBe("github.event_name == 'push'");
+    expect(workflows.get('deploy.yml')?.on).not.toHaveProperty('pull_request');
   });
 
-  test('deploys to prod only from a release tag, in the production environment (required reviewers)', () => {
+  test('deploys to prod only from a release tag, after staging succeeded, in the production environment', () => {
     expect(production?.if).toMatch(/startsWith\(github.ref, 'refs\/tags\/v'\)/);
+    expect(production && 'needs' in production ? production.needs : undefined).toBe('deploy-staging');
+  });
+
+  test('no other workflow deploys', () => {
+    const deploying = [...workflows].filter(
+      ([file, w]) => file !== 'deploy.yml' && JSON.stringify(w).includes('configure-aws-credentials'),
+    );
+
+    expect(deploying.map(([file]) => file)).toEqual([]);
   });
 
   test('deploys one at a time per stage, across every pipeline, queueing every waiting deploy', () => {
@@ -171,12 +181,12 @@ describe('pipeline.yml (the shared steps)', () => {
     });
   });
 
-  test('deploys only after lint, typecheck, package and tests passed', () => {
+  test('deploys only after lint, typecheck, package and the template checks passed', () => {
     const check = workflows.get('pipeline.yml')?.jobs?.check;
     const steps = (check?.steps ?? []).map((step) => step.run ?? step.uses ?? '').join('\n');
 
     expect(staging && 'needs' in staging ? staging.needs : undefined).toBe('check');
-    expect(production && 'needs' in production ? production.needs : undefined).toBe('check');
+    expect(workflows.get('deploy.yml')?.jobs?.check?.uses).toBe('./.github/workflows/pipeline.yml');
     for (const part of ['bootstrap.mjs lint', 'inputs.typecheck', 'inputs.package', 'inputs.test'])
       expect(steps).toContain(part);
   });
