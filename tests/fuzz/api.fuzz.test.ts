@@ -3,7 +3,7 @@
 //   1. never a 5xx;
 //   2. every 4xx carries the contract's error body, with a code that belongs to its status;
 //   3. a refused write (any 4xx on a route that changes state) leaves every table as it was.
-// CI runs FUZZ_RUNS (default 60) cases per route with a fresh seed each run; `pnpm fuzz` runs ten
+// CI runs FUZZ_RUNS (default 100) cases per route with a fresh seed each run; `pnpm fuzz` runs ten
 // times as many. A failure prints the seed and path: FUZZ_SEED=<seed> FUZZ_PATH=<path> replays it.
 import { randomUUID } from 'node:crypto';
 import { createDb, type Database } from '@shop/db';
@@ -29,7 +29,7 @@ import {
 } from './inputs.arbitraries';
 import { pathOf, type Role, type Route, routesFor, type World } from './routes';
 
-const RUNS = Number(process.env.FUZZ_RUNS ?? 60);
+const RUNS = Number(process.env.FUZZ_RUNS ?? 100);
 const SEED = process.env.FUZZ_SEED === undefined ? Date.now() % 2 ** 31 : Number(process.env.FUZZ_SEED);
 const PATH = process.env.FUZZ_PATH;
 
