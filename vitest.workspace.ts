@@ -16,12 +16,20 @@ const env = {
   IDEMPOTENCY_TABLE: 'shop-idempotency-test',
 };
 
+// The projects whose responses tests/contract checks against the OpenAPI document (under npm test,
+// which sets SHOP_RESPONSE_LOG_DIR): the services' HTTP routes in process, and the e2e suite.
+const RECORDS_RESPONSES = ['catalog:integration', 'orders:integration', 'auth-hooks:integration'];
+
 const integration = (name: string, root: string): TestProjectInlineConfiguration => ({
   test: {
     name,
     root,
     // Unexpected errors still show; the expected warnings of outage tests do not.
-    env: { ...env, POWERTOOLS_LOG_LEVEL: 'ERROR' },
+    env: {
+      ...env,
+      POWERTOOLS_LOG_LEVEL: 'ERROR',
+      ...(RECORDS_RESPONSES.includes(name) ? { SHOP_RECORD_RESPONSES: name } : {}),
+    },
     include: ['tests/integration/**/*.test.ts'],
     globalSetup: ['../../scripts/test/global-setup.ts'],
     // Integration files share one database and truncate it between tests: run them one at a time.
@@ -68,10 +76,13 @@ export const projects: TestProjectInlineConfiguration[] = [
   // Run as their own steps by scripts/test/run-all.ts: packaging needs `pnpm package` first, and
   // e2e starts the whole shop with `npm start`.
   { test: { name: 'packaging', root: '.', env, include: ['tests/packaging/**/*.test.ts'] } },
+  // Last in npm test: every response the integration and e2e projects saw, against the document.
+  { test: { name: 'contract', root: '.', include: ['tests/contract/**/*.test.ts'] } },
   {
     test: {
       name: 'e2e',
       root: '.',
+      env: { SHOP_RECORD_RESPONSES: 'e2e' },
       include: ['tests/e2e/**/*.test.ts'],
       // Each file starts a whole shop on the preferred ports: one at a time.
       fileParallelism: false,

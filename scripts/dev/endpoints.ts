@@ -4,6 +4,9 @@ import type { CognitoLocal } from '../lib/cognito-local';
 
 export interface Endpoints {
   apiUrl: string;
+  /** The OpenAPI 3.1 document of the API, and its reference page (served by the front). */
+  openapiUrl: string;
+  apiDocsUrl: string;
   databaseUrl: string;
   redisUrl: string;
   s3: { endpoint: string; assetsBucket: string };

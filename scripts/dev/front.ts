@@ -16,6 +16,7 @@ import {
   type ServerResponse,
 } from 'node:http';
 import { LOCAL_HOST } from '../lib/ports';
+import type { StaticPage } from './api-docs';
 
 export interface Upstream {
   name: string;
@@ -47,6 +48,8 @@ export interface FrontOptions {
   port: number;
   upstreams: readonly Upstream[];
   guards?: readonly RequestGuard[];
+  /** Documents the front answers itself on GET (the OpenAPI document and the reference page). */
+  pages?: ReadonlyMap<string, StaticPage>;
   /** Where the front writes one JSON line per answer it gives itself; stdout by default. */
   log?: (line: string) => void;
 }
@@ -164,6 +167,12 @@ async function handle(
         },
       ],
     });
+  }
+  const page = options.pages?.get((req.url ?? '/').split('?')[0] ?? '/');
+  if (page && (req.method === 'GET' || req.method === 'HEAD')) {
+    res.writeHead(200, { 'content-type': page.contentType, 'content-length': page.body.length });
+    res.end(req.method === 'HEAD' ? undefined : page.body);
+    return;
   }
   const upstream = matchUpstream(req.url ?? '/', options.upstreams);
   if (!upstream) {

@@ -23,6 +23,7 @@ import { startSesLocal } from '../lib/ses-local';
 import { ensureTopic, startSnsLocal } from '../lib/sns-local';
 import { type ManagedProcess, reapLeftovers, Supervisor } from '../lib/supervisor';
 import { answersHttp, StopWaiting, waitUntil } from '../lib/wait';
+import { API_DOCS_PATH, apiDocsPages, OPENAPI_PATH } from './api-docs';
 import { bearerTokenGuard } from './bearer-token.guard';
 import type { Endpoints } from './endpoints';
 import { startFront } from './front';
@@ -193,6 +194,7 @@ async function main(): Promise<void> {
 
   const front = await startFront({
     port: frontPort,
+    pages: apiDocsPages(`http://localhost:${frontPort}`),
     upstreams: running.flatMap(({ service, httpPort }) =>
       service.routes ? [{ name: service.name, prefixes: service.routes, port: httpPort }] : [],
     ),
@@ -239,6 +241,8 @@ async function main(): Promise<void> {
 
   const stack: Endpoints = {
     apiUrl: front.url,
+    openapiUrl: `${front.url}${OPENAPI_PATH}`,
+    apiDocsUrl: `${front.url}${API_DOCS_PATH}`,
     databaseUrl,
     redisUrl,
     s3: { endpoint: s3.endpoint, assetsBucket: s3.bucket },
@@ -400,6 +404,7 @@ function printBanner(stack: Endpoints, endpointsFile: string, usersSeeded: boole
     '',
     `The shop is running: ${stack.apiUrl}`,
     `  try:      curl ${stack.apiUrl}/products`,
+    `  API docs: ${stack.apiDocsUrl} (OpenAPI 3.1: ${stack.openapiUrl})`,
     `  database: ${stack.databaseUrl}`,
     `  redis:    ${stack.redisUrl === REDIS_OFF ? 'OFF (cache disabled)' : stack.redisUrl}`,
     `  s3:       ${stack.s3.endpoint} (bucket ${stack.s3.assetsBucket})`,

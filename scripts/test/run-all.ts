@@ -12,11 +12,17 @@ import { Supervisor } from '../lib/supervisor';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 /** Projects that need `pnpm package` (or the whole stack) first; they get steps of their own. */
-const LATE_PROJECTS = ['packaging', 'e2e'];
+const LATE_PROJECTS = ['packaging', 'e2e', 'contract'];
 
 const supervisor = new Supervisor();
 const servicesDir = mkdtempSync(join(tmpdir(), 'shop-suite-'));
-const baseEnv: NodeJS.ProcessEnv = { ...process.env, PATH: repoPath(ROOT) };
+// Projects that call the API record every response here; the contract step checks them all.
+const responseLogDir = join(servicesDir, 'responses');
+const baseEnv: NodeJS.ProcessEnv = {
+  ...process.env,
+  PATH: repoPath(ROOT),
+  SHOP_RESPONSE_LOG_DIR: responseLogDir,
+};
 let testEnv: NodeJS.ProcessEnv = baseEnv;
 
 interface Step {
@@ -97,6 +103,10 @@ const steps: Step[] = [
   {
     name: 'end-to-end tests (npm start)',
     run: vitest('e2e', ['--project', 'e2e', '--no-file-parallelism']),
+  },
+  {
+    name: 'responses against the OpenAPI document',
+    run: vitest('contract', ['--project', 'contract']),
   },
 ];
 

@@ -7,6 +7,7 @@ import {
   InitiateAuthCommand,
   SignUpCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
+import { recordResponse } from '@shop/lambda-kit/testing';
 import { localKinesisClient, readStreamRecords, type StreamRecord } from '../../scripts/lib/kinesalite';
 import type { Endpoints } from './stack';
 
@@ -42,6 +43,13 @@ export async function callApi<T = unknown>(
     body: options.body === undefined ? undefined : JSON.stringify(options.body),
   });
   const text = await response.text();
+  recordResponse({
+    method,
+    path: path.split('?')[0] ?? path,
+    status: response.status,
+    headers: Object.fromEntries(response.headers),
+    body: text,
+  });
   return {
     status: response.status,
     body: (text ? JSON.parse(text) : undefined) as T,

@@ -6,6 +6,7 @@
 // CI runs FUZZ_RUNS (default 100) cases per route with a fresh seed each run; `pnpm fuzz` runs ten
 // times as many. A failure prints the seed and path: FUZZ_SEED=<seed> FUZZ_PATH=<path> replays it.
 import { randomUUID } from 'node:crypto';
+import { ERROR_CODES_BY_STATUS } from '@shop/contracts';
 import { createDb, type Database } from '@shop/db';
 import { apiGatewayEvent, claimsOf, invoke, lambdaContext } from '@shop/lambda-kit/testing';
 import fc from 'fast-check';
@@ -38,19 +39,6 @@ const CALLERS: Record<Role, Record<string, unknown> | undefined> = {
   customer: claimsOf('00000000-0000-4000-8000-00000000f001', ['customer']),
   otherCustomer: claimsOf('00000000-0000-4000-8000-00000000f002', ['customer']),
   admin: claimsOf('00000000-0000-4000-8000-00000000fa01', ['admin', 'customer']),
-};
-
-// api.md's status -> error codes table.
-const CODES_BY_STATUS: Record<number, readonly string[]> = {
-  400: ['VALIDATION_FAILED'],
-  401: ['UNAUTHORIZED'],
-  403: ['FORBIDDEN'],
-  404: ['NOT_FOUND'],
-  409: ['CONFLICT', 'INSUFFICIENT_STOCK', 'INVALID_STATE'],
-  412: ['PRECONDITION_FAILED'],
-  413: ['PAYLOAD_TOO_LARGE'],
-  422: ['IDEMPOTENCY_KEY_REUSED'],
-  429: ['RATE_LIMITED'],
 };
 
 useIdempotencyTable('shop-fuzz-idempotency');
@@ -346,10 +334,12 @@ describe(`every route survives fuzzed input (seed ${SEED}, ${RUNS} runs per rout
             expect(Object.keys(body), where).toEqual(['error']);
             const { code, message, details, ...extra } = body.error ?? {};
             expect(
-              CODES_BY_STATUS[res.status],
+              (ERROR_CODES_BY_STATUS as Record<number, readonly string[]>)[res.status],
               `status ${res.status} is not in the contract: ${where}`,
             ).toBeDefined();
-            expect(CODES_BY_STATUS[res.status], where).toContain(code);
+            expect((ERROR_CODES_BY_STATUS as Record<number, readonly string[]>)[res.status], where).toContain(
+              code,
+            );
             expect(typeof message === 'string' && message.length > 0, where).toBe(true);
             expect(extra, where).toEqual({});
             if (details !== undefined) {

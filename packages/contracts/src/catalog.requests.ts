@@ -1,7 +1,6 @@
-// HTTP schemas of the catalog routes (api.md). Write bodies are strict: unknown fields are 400.
+// Request schemas of the catalog routes (api.md). Write bodies are strict: unknown fields are 400.
 // zod/mini keeps the validator small: full zod alone would add ~40 ms to every cold start.
 
-import { idPath, intBetween, multilineText, page, plainString, text } from '@shop/contracts';
 import {
   MAX_PRICE_AMOUNT,
   MAX_STOCK_DELTA,
@@ -11,6 +10,7 @@ import {
   STOCK_ADJUSTMENT_REASONS,
 } from '@shop/domain';
 import * as z from 'zod/mini';
+import { idPath, intBetween, multilineText, page, plainString, text } from './fields';
 
 const stockLevel = intBetween(0, PRODUCT_LIMITS.maxStock);
 
@@ -62,9 +62,13 @@ export const stockAdjustmentBody = z.strictObject({
   note: z.optional(multilineText(500)),
 });
 
+/** The image types an upload may declare (api.md), and the largest upload in bytes. */
+export const IMAGE_CONTENT_TYPES = ['image/jpeg', 'image/png', 'image/webp'] as const;
+export const MAX_IMAGE_BYTES = 5_242_880;
+
 export const imageUploadBody = z.strictObject({
-  contentType: z.enum(['image/jpeg', 'image/png', 'image/webp']),
-  contentLength: intBetween(1, 5_242_880),
+  contentType: z.enum(IMAGE_CONTENT_TYPES),
+  contentLength: intBetween(1, MAX_IMAGE_BYTES),
 });
 
 /** `GET /products/{id}/stock-history`: paging only; unknown parameters are ignored as elsewhere. */

@@ -10,25 +10,25 @@ const SINGLE_LINE_CONTROL = /[\u0000-\u001F\u007F]/;
 // biome-ignore lint/suspicious/noControlCharactersInRegex: as above
 const MULTI_LINE_CONTROL = /[\u0000-\u0008\u000B-\u001F\u007F]/;
 
-const printable = (control: RegExp, what: string) =>
-  z.refine<string>((value) => value.isWellFormed() && !control.test(value), `must not contain ${what}`);
+// A pattern (not only a refinement) so that the OpenAPI document shows the rule too.
+const printable = (control: RegExp, what: string) => [
+  z.regex(new RegExp(`^[^${control.source.slice(1, -1)}]*$`), `must not contain ${what}`),
+  z.refine<string>((value) => value.isWellFormed(), 'must not contain unpaired surrogates'),
+];
 
-const SINGLE_LINE = printable(SINGLE_LINE_CONTROL, 'control characters or unpaired surrogates');
-const MULTI_LINE = printable(
-  MULTI_LINE_CONTROL,
-  'control characters other than tab and newline, or unpaired surrogates',
-);
+const SINGLE_LINE = printable(SINGLE_LINE_CONTROL, 'control characters');
+const MULTI_LINE = printable(MULTI_LINE_CONTROL, 'control characters other than tab and newline');
 
 /** A one-line text field: trimmed, 1..max characters, no control characters. */
 export const text = (max: number) =>
-  z.string().check(z.trim(), z.minLength(1), z.maxLength(max), SINGLE_LINE);
+  z.string().check(z.trim(), z.minLength(1), z.maxLength(max), ...SINGLE_LINE);
 
 /** A one-line string kept exactly as sent (keys, tokens): min..max characters, no control characters. */
 export const plainString = (min: number, max: number) =>
-  z.string().check(z.minLength(min), z.maxLength(max), SINGLE_LINE);
+  z.string().check(z.minLength(min), z.maxLength(max), ...SINGLE_LINE);
 
 /** A multi-line text field that may be empty (descriptions, notes): tab and newline allowed. */
-export const multilineText = (max: number) => z.string().check(z.maxLength(max), MULTI_LINE);
+export const multilineText = (max: number) => z.string().check(z.maxLength(max), ...MULTI_LINE);
 
 /** An integer in [min, max]; anything past it (or past JavaScript's safe integers) is a 400. */
 export const intBetween = (min: number, max: number) => z.int().check(z.gte(min), z.lte(max));

@@ -1,10 +1,10 @@
-// HTTP schemas of the orders routes (api.md). Write bodies are strict: unknown fields are 400.
+// Request schemas of the orders routes (api.md). Write bodies are strict: unknown fields are 400.
 // zod/mini keeps the validator small (see the catalog's schemas). Distinct products are a domain
 // rule (`newBasket`), checked by the service so the rule lives in one place.
 
-import { idPath, intBetween, page, text } from '@shop/contracts';
 import { COUNTRY_CODE_PATTERN, FULFILMENT_STATUSES, ORDER_LIMITS, ORDER_STATUSES } from '@shop/domain';
 import * as z from 'zod/mini';
+import { idPath, intBetween, page, text } from './fields';
 
 const limits = ORDER_LIMITS.address;
 

@@ -4,6 +4,8 @@
  * Test-only: import from `@shop/lambda-kit/testing`, never from function code.
  * @packageDocumentation
  */
+import { appendFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 
 export interface ApiRequest {
@@ -88,6 +90,40 @@ export const lambdaContext = (functionName = 'shop-test-function'): Context => (
   succeed: () => undefined,
 });
 
+/** One response a test saw, as `recordResponse` writes it for the contract check. */
+export interface RecordedResponse {
+  readonly method: string;
+  /** The concrete path, without the query string. */
+  readonly path: string;
+  readonly status: number;
+  /** Lower-cased names. */
+  readonly headers: Record<string, string>;
+  readonly body: string;
+  /** The test project that saw it (SHOP_RECORD_RESPONSES), for messages and coverage. */
+  readonly seenBy: string;
+}
+
+/**
+ * Appends a response to `$SHOP_RESPONSE_LOG_DIR/<pid>.jsonl` when the suite records responses
+ * (`npm test` sets the directory; projects that call the API's routes name themselves in
+ * SHOP_RECORD_RESPONSES):
+ * tests/contract then checks every recorded response against the OpenAPI document.
+ */
+export const recordResponse = (response: Omit<RecordedResponse, 'seenBy'>): void => {
+  const dir = process.env.SHOP_RESPONSE_LOG_DIR;
+  const seenBy = process.env.SHOP_RECORD_RESPONSES;
+  if (!dir || !seenBy) return;
+  mkdirSync(dir, { recursive: true });
+  appendFileSync(join(dir, `${process.pid}.jsonl`), `${JSON.stringify({ ...response, seenBy })}\n`);
+};
+
+/** The path as a client sends it: path parameters URL-encoded (a `/` in an id stays in its segment). */
+const clientPath = (request: ApiRequest): string =>
+  Object.values(request.pathParameters ?? {}).reduce(
+    (path, value) => path.replace(value, encodeURIComponent(value.toWellFormed())),
+    request.path,
+  );
+
 /** Calls a handler the way Lambda would and parses its JSON body. */
 export const invoke = async <T = unknown>(handler: Handler, request: ApiRequest): Promise<ApiResponse<T>> => {
   const result = await handler(apiGatewayEvent(request), lambdaContext());
@@ -95,6 +131,13 @@ export const invoke = async <T = unknown>(handler: Handler, request: ApiRequest)
   const headers = Object.fromEntries(
     Object.entries(result.headers ?? {}).map(([k, v]) => [k.toLowerCase(), String(v)]),
   );
+  recordResponse({
+    method: request.method,
+    path: clientPath(request),
+    status: result.statusCode,
+    headers,
+    body: rawBody,
+  });
   return {
     statusCode: result.statusCode,
     headers,

@@ -1,10 +1,11 @@
 // POST /products/{id}/stock-adjustments (admin): emits StockChanged through the outbox and kicks the
 // relay after the commit — API Gateway REST.
+
+import { productIdPath, stockAdjustmentBody } from '@shop/contracts';
 import { createHttpHandler, ok } from '@shop/lambda-kit';
 import { type IdempotencyOptions, idempotent } from '@shop/lambda-kit/idempotency';
 import type { CatalogService } from '../catalog.service';
 import { catalogServiceWithEvents } from '../dependencies';
-import { productIdPath, stockAdjustmentBody } from '../product.schemas';
 
 export const adjustStockHandler = (
   service: () => CatalogService = catalogServiceWithEvents,

@@ -1,8 +1,9 @@
 // DELETE /products/{id} (admin): archives, orders keep referring to it — API Gateway REST.
+
+import { productIdPath } from '@shop/contracts';
 import { createHttpHandler, noContent } from '@shop/lambda-kit';
 import type { CatalogService } from '../catalog.service';
 import { catalogService } from '../dependencies';
-import { productIdPath } from '../product.schemas';
 
 export const archiveProductHandler = (service: () => CatalogService = catalogService) =>
   createHttpHandler({ access: 'admin', path: productIdPath }, async (req) => {

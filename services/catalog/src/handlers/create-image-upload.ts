@@ -1,9 +1,10 @@
 // POST /products/{id}/image-uploads (admin): a presigned S3 PUT URL — API Gateway REST.
+
+import { imageUploadBody, productIdPath } from '@shop/contracts';
 import { createHttpHandler } from '@shop/lambda-kit';
 import { type IdempotencyOptions, idempotent } from '@shop/lambda-kit/idempotency';
 import type { CatalogService } from '../catalog.service';
 import { catalogServiceWithImages } from '../dependencies';
-import { imageUploadBody, productIdPath } from '../product.schemas';
 
 export const createImageUploadHandler = (
   service: () => CatalogService = catalogServiceWithImages,

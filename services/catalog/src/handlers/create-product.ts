@@ -1,11 +1,12 @@
 // POST /products (admin): a product created with stock emits StockChanged through the outbox and
 // kicks the relay after the commit — API Gateway REST.
+
+import { createProductBody } from '@shop/contracts';
 import { etagFor } from '@shop/domain';
 import { created, createHttpHandler } from '@shop/lambda-kit';
 import { type IdempotencyOptions, idempotent } from '@shop/lambda-kit/idempotency';
 import type { CatalogService } from '../catalog.service';
 import { catalogServiceWithEvents } from '../dependencies';
-import { createProductBody } from '../product.schemas';
 
 export const createProductHandler = (
   service: () => CatalogService = catalogServiceWithEvents,

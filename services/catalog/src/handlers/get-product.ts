@@ -1,9 +1,10 @@
 // GET /products/{id} (anyone; archived products only for admins) — API Gateway REST.
+
+import { productIdPath } from '@shop/contracts';
 import { etagFor } from '@shop/domain';
 import { createHttpHandler, ok } from '@shop/lambda-kit';
 import type { CatalogService } from '../catalog.service';
 import { catalogService } from '../dependencies';
-import { productIdPath } from '../product.schemas';
 import { viewerOf } from '../viewer';
 
 export const getProductHandler = (service: () => CatalogService = catalogService) =>

@@ -1,9 +1,10 @@
 // GET /products/{id}/stock-history (admin): the product's stock ledger, newest first, paginated —
 // API Gateway REST.
+
+import { productIdPath, stockHistoryQuery } from '@shop/contracts';
 import { createHttpHandler, ok } from '@shop/lambda-kit';
 import type { CatalogService } from '../catalog.service';
 import { catalogService } from '../dependencies';
-import { productIdPath, stockHistoryQuery } from '../product.schemas';
 
 export const getStockHistoryHandler = (service: () => CatalogService = catalogService) =>
   createHttpHandler({ access: 'admin', path: productIdPath, query: stockHistoryQuery }, async (req) => {

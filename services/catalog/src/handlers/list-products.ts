@@ -1,8 +1,9 @@
 // GET /products (anyone; admins may ask for status=archived) — API Gateway REST.
+
+import { listProductsQuery } from '@shop/contracts';
 import { createHttpHandler, ok } from '@shop/lambda-kit';
 import type { CatalogService } from '../catalog.service';
 import { catalogService } from '../dependencies';
-import { listProductsQuery } from '../product.schemas';
 import { viewerOf } from '../viewer';
 
 export const listProductsHandler = (service: () => CatalogService = catalogService) =>

@@ -1,10 +1,11 @@
 // POST /products/{id}/stock-subscriptions (customer): "email me when it is back in stock", at the
 // token's email address; 201 when it opens one, 200 when one was already open — API Gateway REST.
+
+import { productIdPath } from '@shop/contracts';
 import { createHttpHandler, ok } from '@shop/lambda-kit';
 import { type IdempotencyOptions, idempotent } from '@shop/lambda-kit/idempotency';
 import type { CatalogService } from '../catalog.service';
 import { catalogService } from '../dependencies';
-import { productIdPath } from '../product.schemas';
 import { subscriberOf } from '../subscriber';
 
 export const subscribeToStockHandler = (

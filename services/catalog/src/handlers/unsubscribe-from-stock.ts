@@ -1,9 +1,10 @@
 // DELETE /products/{id}/stock-subscriptions (customer): closes the caller's open subscription; 204
 // whether or not there was one — API Gateway REST.
+
+import { productIdPath } from '@shop/contracts';
 import { createHttpHandler, noContent } from '@shop/lambda-kit';
 import type { CatalogService } from '../catalog.service';
 import { catalogService } from '../dependencies';
-import { productIdPath } from '../product.schemas';
 
 export const unsubscribeFromStockHandler = (service: () => CatalogService = catalogService) =>
   createHttpHandler({ access: 'customer', path: productIdPath }, async (req) => {

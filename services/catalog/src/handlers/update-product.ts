@@ -1,9 +1,10 @@
 // PATCH /products/{id} (admin; optional If-Match) — API Gateway REST.
+
+import { productIdPath, updateProductBody } from '@shop/contracts';
 import { etagFor, parseIfMatch } from '@shop/domain';
 import { createHttpHandler, ok } from '@shop/lambda-kit';
 import type { CatalogService } from '../catalog.service';
 import { catalogServiceWithImages } from '../dependencies';
-import { productIdPath, updateProductBody } from '../product.schemas';
 
 export const updateProductHandler = (service: () => CatalogService = catalogServiceWithImages) =>
   createHttpHandler({ access: 'admin', path: productIdPath, body: updateProductBody }, async (req) => {

@@ -65,7 +65,10 @@ describe('text never holds control characters or unpaired surrogates', () => {
   });
 
   it('refuses control characters in the search and category filters of GET /products', async () => {
-    for (const query of [{ q: 'mug\u0000' }, { category: 'kitchen\u0001' }, { q: '\ud800' }]) {
+    for (const query of [{ q: 'mug\u0000' }, { category: 'kitchen\u0001' }, { q: '\ud800' }] as Record<
+      string,
+      string
+    >[]) {
       const res = await invoke(h.list, { method: 'GET', path: '/products', query });
       expect(res.statusCode).toBe(400);
     }

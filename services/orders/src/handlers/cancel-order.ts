@@ -1,7 +1,8 @@
 // POST /orders/{id}/cancel (owner or admin): restocks and emits StockChanged through the outbox — API Gateway REST.
+
+import { orderIdPath } from '@shop/contracts';
 import { createHttpHandler, ok } from '@shop/lambda-kit';
 import { ordersServiceWithEvents } from '../dependencies';
-import { orderIdPath } from '../order.schemas';
 import type { OrdersService } from '../orders.service';
 import { viewerOf } from '../viewer';
 

@@ -1,7 +1,8 @@
 // GET /orders/{id} (owner or admin; 404 for anyone else) — API Gateway REST.
+
+import { orderIdPath } from '@shop/contracts';
 import { createHttpHandler, ok } from '@shop/lambda-kit';
 import { ordersService } from '../dependencies';
-import { orderIdPath } from '../order.schemas';
 import type { OrdersService } from '../orders.service';
 import { viewerOf } from '../viewer';
 

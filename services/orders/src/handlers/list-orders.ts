@@ -1,7 +1,8 @@
 // GET /orders (customer: own orders; admin: all, filters customerId and status) — API Gateway REST.
+
+import { listOrdersQuery } from '@shop/contracts';
 import { createHttpHandler, ok } from '@shop/lambda-kit';
 import { ordersService } from '../dependencies';
-import { listOrdersQuery } from '../order.schemas';
 import type { OrdersService } from '../orders.service';
 import { viewerOf } from '../viewer';
 

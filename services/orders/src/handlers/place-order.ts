@@ -1,8 +1,9 @@
 // POST /orders (customer): one database round trip, emits StockChanged through the outbox — API Gateway REST.
+
+import { placeOrderBody } from '@shop/contracts';
 import { created, createHttpHandler } from '@shop/lambda-kit';
 import { type IdempotencyOptions, idempotent } from '@shop/lambda-kit/idempotency';
 import { ordersServiceWithEvents } from '../dependencies';
-import { placeOrderBody } from '../order.schemas';
 import type { OrdersService } from '../orders.service';
 import { viewerOf } from '../viewer';
 

@@ -1,7 +1,8 @@
 // POST /orders/{id}/status (admin): placed -> shipped -> delivered — API Gateway REST.
+
+import { orderIdPath, orderStatusBody } from '@shop/contracts';
 import { createHttpHandler, ok } from '@shop/lambda-kit';
 import { ordersService } from '../dependencies';
-import { orderIdPath, orderStatusBody } from '../order.schemas';
 import type { OrdersService } from '../orders.service';
 
 export const updateOrderStatusHandler = (service: () => OrdersService = ordersService) =>
