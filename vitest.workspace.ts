@@ -46,6 +46,7 @@ const unit = (name: string, root: string): TestProjectInlineConfiguration => ({
 export const projects: TestProjectInlineConfiguration[] = [
   unit('domain', 'packages/domain'),
   unit('contracts', 'packages/contracts'),
+  unit('api-client', 'packages/api-client'),
   unit('lambda-kit', 'packages/lambda-kit'),
   integration('lambda-kit:integration', 'packages/lambda-kit'),
   unit('db', 'packages/db'),

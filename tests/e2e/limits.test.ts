@@ -8,12 +8,20 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
+import { createShopClient, type ShopClient } from '@shop/api-client';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { SEEDED_USERS } from '../../scripts/dev/seed-users';
 import { cognitoClient } from '../../scripts/lib/cognito-local';
 import { randomFreePort } from '../../scripts/lib/ports';
 import { type Endpoints, type StartedStack, startStack } from './stack';
-import { type ApiResponse, callApi, SHIPPING_ADDRESS, signIn, signUpConfirmed } from './support';
+import {
+  type ApiResponse,
+  callApi,
+  recordingFetch,
+  SHIPPING_ADDRESS,
+  signIn,
+  signUpConfirmed,
+} from './support';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const dataDir = mkdtempSync(join(tmpdir(), 'shop-e2e-limits-'));
@@ -43,16 +51,22 @@ const newCustomer = async (label: string): Promise<string> => {
   return (await signIn(cognito, endpoints.cognito.clientId, email, 'E2e-Passw0rd!x')).idToken;
 };
 
+// The typed client (@shop/api-client), as the storefront uses it.
+const client = (token?: string): ShopClient =>
+  createShopClient({ baseUrl: endpoints.apiUrl, fetch: recordingFetch, ...(token ? { token } : {}) });
+
 const newProduct = async (stock: number): Promise<Product> => {
-  const res = await as<Product>(admin, 'POST', '/products', {
-    sku: `E2E-LIMITS-${run}-${stock}-${randomUUID().slice(0, 6)}`,
-    name: 'Limits test product',
-    category: 'e2e',
-    price: { amount: 500, currency: 'USD' },
-    stock,
+  const { data, error } = await client(admin).POST('/products', {
+    body: {
+      sku: `E2E-LIMITS-${run}-${stock}-${randomUUID().slice(0, 6)}`,
+      name: 'Limits test product',
+      category: 'e2e',
+      price: { amount: 500, currency: 'USD' },
+      stock,
+    },
   });
-  expect(res.status, JSON.stringify(res.body)).toBe(201);
-  return res.body;
+  expect(error).toBeUndefined();
+  return data!;
 };
 
 const stockOf = async (id: string) =>
@@ -130,17 +144,16 @@ describe('per-customer limits through npm start', () => {
     const customer = await newCustomer('burst');
     const product = await newProduct(100);
     const place = () =>
-      as<ErrorBody>(customer, 'POST', '/orders', {
-        items: [{ productId: product.id, quantity: 1 }],
-        shippingAddress: SHIPPING_ADDRESS,
+      client(customer).POST('/orders', {
+        body: { items: [{ productId: product.id, quantity: 1 }], shippingAddress: SHIPPING_ADDRESS },
       });
-    for (let i = 0; i < MAX_ORDER_WRITES; i += 1) expect((await place()).status).toBe(201);
+    for (let i = 0; i < MAX_ORDER_WRITES; i += 1) expect((await place()).response.status).toBe(201);
 
     const refused = await place();
 
-    expect(refused.status).toBe(429);
-    expect(refused.body.error.code).toBe('RATE_LIMITED');
-    const retryAfter = Number(refused.headers.get('retry-after'));
+    expect(refused.response.status).toBe(429);
+    expect(refused.error?.error.code).toBe('RATE_LIMITED');
+    const retryAfter = Number(refused.response.headers.get('retry-after'));
     expect(retryAfter).toBeGreaterThanOrEqual(1);
     expect(retryAfter).toBeLessThanOrEqual(60);
     expect(await stockOf(product.id)).toBe(100 - MAX_ORDER_WRITES);

@@ -59,6 +59,27 @@ export async function callApi<T = unknown>(
 }
 
 /**
+ * fetch for the typed client (`@shop/api-client`) in e2e tests: the response is recorded for the
+ * contract check, like every `callApi` response.
+ */
+export const recordingFetch = async (
+  input: string | URL | Request,
+  init?: RequestInit,
+): Promise<Response> => {
+  const request = new Request(input, init);
+  const response = await fetch(request);
+  const url = new URL(request.url);
+  recordResponse({
+    method: request.method,
+    path: url.pathname,
+    status: response.status,
+    headers: Object.fromEntries(response.headers),
+    body: await response.clone().text(),
+  });
+  return response;
+};
+
+/**
  * One request to the front with exactly the `Host` given, which fetch does not allow: what a
  * browser sends when a page's own name has been re-pointed at 127.0.0.1 (DNS rebinding).
  */
