@@ -30,7 +30,7 @@ const page = (): string => `<!doctype html>
   </head>
   <body>
     <noscript>The reference page needs JavaScript; the document itself is at <a href="${OPENAPI_PATH}">${OPENAPI_PATH}</a>.</noscript>
-    <script id="api-reference" data-url="${OPENAPI_PATH}" data-configuration='{"withDefaultFonts":false,"hideClientButton":true,"telemetry":false}'></script>
+    <script id="api-reference" data-url="${OPENAPI_PATH}" data-configuration='{"withDefaultFonts":false,"hideClientButton":true,"telemetry":false,"showDeveloperTools":"never","agent":{"disabled":true},"mcp":{"disabled":true},"defaultOpenAllTags":true}'></script>
     <script src="${SCALAR_PATH}"></script>
   </body>
 </html>

@@ -1,12 +1,12 @@
 // Redis for the local stack and the tests: a `redis-server` binary we start ourselves on our own
 // port, installed from Debian when we are root and it is missing (no Docker, no npm build).
-import { spawnSync } from 'node:child_process';
-import { accessSync, constants, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { connect } from 'node:net';
-import { delimiter, join } from 'node:path';
+import { aptInstall, canAptInstall } from './apt';
 import { LOCAL_HOST } from './ports';
 import type { ManagedProcess, Supervisor } from './supervisor';
 import { StopWaiting, waitUntil } from './wait';
+import { isExecutable, whichOnPath } from './which';
 
 export interface RedisServer {
   url: string;
@@ -23,8 +23,10 @@ export interface FindRedisOptions {
 export function findRedisServer(options: FindRedisOptions): string | null {
   const found = whichRedisServer();
   if (found || !options.allowInstall) return found;
-  if (process.getuid?.() !== 0 || !whichOnPath('apt-get')) return null;
-  installWithApt(options.log);
+  if (!canAptInstall()) return null;
+  // The package would also start a system Redis on 6379; aptInstall keeps services from starting,
+  // so the only Redis running is the one we start on our own port.
+  aptInstall(['redis-server'], 'redis-server (about 15 s)', options.log);
   return whichRedisServer();
 }
 
@@ -107,56 +109,4 @@ function whichRedisServer(): string | null {
   return (
     whichOnPath('redis-server') ?? (isExecutable('/usr/bin/redis-server') ? '/usr/bin/redis-server' : null)
   );
-}
-
-function whichOnPath(command: string): string | null {
-  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
-    const candidate = join(dir, command);
-    if (dir && isExecutable(candidate)) return candidate;
-  }
-  return null;
-}
-
-function isExecutable(path: string): boolean {
-  try {
-    accessSync(path, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-const POLICY_RC = '/usr/sbin/policy-rc.d';
-
-/**
- * apt-get install of Debian's redis-server (about 12 s). The package would also start a system
- * Redis on 6379 through invoke-rc.d; a temporary policy-rc.d (exit 101 = "not allowed") stops
- * that, so the only Redis running is the one we start on our own port.
- */
-function installWithApt(log: (message: string) => void): void {
-  log('redis-server not found: installing Debian package redis-server with apt-get (about 15 s)');
-  const started = Date.now();
-  const ownPolicy = !existsSync(POLICY_RC);
-  if (ownPolicy) writeFileSync(POLICY_RC, '#!/bin/sh\nexit 101\n', { mode: 0o755 });
-  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  try {
-    const run = (args: string[]) => {
-      const result = spawnSync('apt-get', args, { env, stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8' });
-      if (result.status !== 0) {
-        const output = `${result.stdout ?? ''}${result.stderr ?? ''}`
-          .trim()
-          .split('\n')
-          .slice(-10)
-          .join('\n');
-        log(`apt-get ${args.join(' ')} failed (exit ${result.status}):\n${output}`);
-      }
-      return result.status === 0;
-    };
-    const installArgs = ['install', '-y', '-qq', '--no-install-recommends', 'redis-server'];
-    // The package lists may be missing on a fresh machine: update once, then install.
-    if (run(['update', '-qq'])) run(installArgs);
-  } finally {
-    if (ownPolicy) rmSync(POLICY_RC, { force: true });
-  }
-  if (whichRedisServer()) log(`installed redis-server in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 }

@@ -7,6 +7,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { projects } from '../../vitest.workspace';
 import { backingEnv, startBackingServices } from '../lib/backing-services';
+import { ensureChromium } from '../lib/chromium';
 import { repoPath, runCommand, stopCurrentCommand } from '../lib/run-command';
 import { Supervisor } from '../lib/supervisor';
 
@@ -99,6 +100,11 @@ const steps: Step[] = [
   },
   { name: 'package every service (osls-compose)', run: command('pnpm', ['package']) },
   { name: 'packaging tests', run: vitest('packaging', ['--project', 'packaging']) },
+  {
+    // The browser tests drive Debian's Chromium (playwright-core cannot download one here).
+    name: 'Chromium for the browser tests',
+    run: async () => (ensureChromium((line) => console.log(line)) ? 0 : 1),
+  },
   // One file at a time: each starts a whole shop, and two starting at once compete for ports and CPU.
   {
     name: 'end-to-end tests (npm start)',
