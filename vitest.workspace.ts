@@ -39,8 +39,14 @@ const integration = (name: string, root: string): TestProjectInlineConfiguration
   },
 });
 
+// Every unit project is named `<name>:unit`, so `pnpm test:unit` (`--project '*:unit'`) runs them all.
 const unit = (name: string, root: string): TestProjectInlineConfiguration => ({
-  test: { name, root, env, include: ['tests/unit/**/*.test.ts'] },
+  test: {
+    name: name.endsWith(':unit') ? name : `${name}:unit`,
+    root,
+    env,
+    include: ['tests/unit/**/*.test.ts'],
+  },
 });
 
 export const projects: TestProjectInlineConfiguration[] = [

@@ -1,9 +1,10 @@
 import * as z from 'zod/mini';
 import type { DbConnectionConfig } from './connection';
 
-// The database part of a function's environment. This package never reads `process.env`: each
+// The database part of a function's environment. This module never reads `process.env`: each
 // function spreads `shape` into its own schema, adds `check`, and hands the parsed environment to
-// `databaseConnectionFromEnv`.
+// `databaseConnectionFromEnv` (the IAM token signer and the migrate entry points read AWS
+// credentials and secrets from it themselves).
 
 const nonEmpty = z.string().check(z.minLength(1));
 

@@ -58,22 +58,3 @@ export const assertImageKeysBelongTo = (productId: string, keys: readonly string
   );
   if (details.length > 0) throw new ValidationError('Image keys must belong to the product', details);
 };
-
-/**
- * Optimistic concurrency: `If-Match` carries the version the client saw. Accepts `"3"`, `W/"3"`
- * and `*`; returns the expected version, or undefined when any version will do.
- */
-export const parseIfMatch = (header: string | undefined): number | undefined => {
-  if (header === undefined) return undefined;
-  const value = header.trim();
-  if (value === '*') return undefined;
-  const match = /^(?:W\/)?"(\d{1,9})"$/.exec(value);
-  if (!match) {
-    throw new ValidationError('If-Match must be an entity tag such as "3"', [
-      { path: 'headers.if-match', message: 'must look like "<version>"' },
-    ]);
-  }
-  return Number(match[1]);
-};
-
-export const etagFor = (product: Pick<Product, 'version'>): string => `"${product.version}"`;

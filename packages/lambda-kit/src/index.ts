@@ -1,7 +1,7 @@
 /**
  * The Lambda kit every HTTP function of the shop is built with: a middy stack that turns an API
  * Gateway REST event into validated input and a caller, and a handler's result or error into the
- * public contract's response (`docs/api.md`), with Powertools logging, tracing and metrics.
+ * public contract's response (`../shared/docs/api.md`), with Powertools logging, tracing and metrics.
  *
  * @example
  * ```ts
@@ -26,6 +26,7 @@
  */
 export type { Access } from './access.policy';
 export { ConfigError, readConfig } from './config';
+export { etagFor, parseIfMatch } from './entity-tag';
 export { type ErrorBody, type MappedError, mapError } from './error.mapper';
 export {
   createHttpHandler,

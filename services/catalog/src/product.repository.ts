@@ -40,7 +40,7 @@ export interface ProductChanges {
   readonly imageKeys?: readonly string[];
 }
 
-/** Rows never leave this module: they become domain products with public image URLs. */
+/** A row as the domain product the API shows, with public image URLs (the service converts with it). */
 export const toProduct = (row: ProductRow, assetsPublicUrl: string): Product => ({
   id: row.id,
   sku: row.sku,

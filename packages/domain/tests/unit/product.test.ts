@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../../src/errors';
-import { assertImageKeysBelongTo, etagFor, isSku, isVisibleTo, parseIfMatch } from '../../src/product';
+import { assertImageKeysBelongTo, isSku, isVisibleTo } from '../../src/product';
 
 const productId = '6f1c1d7e-8d0b-4a43-9d7b-2b7a8c3e4f50';
 
@@ -19,25 +19,6 @@ describe('visibility', () => {
     expect(isVisibleTo({ status: 'archived' }, { isAdmin: false })).toBe(false);
     expect(isVisibleTo({ status: 'archived' }, { isAdmin: true })).toBe(true);
     expect(isVisibleTo({ status: 'active' }, { isAdmin: false })).toBe(true);
-  });
-});
-
-describe('If-Match', () => {
-  it.each([
-    ['"3"', 3],
-    ['W/"12"', 12],
-    ['*', undefined],
-    [undefined, undefined],
-  ])('reads %s as version %s', (header, expected) => {
-    expect(parseIfMatch(header)).toBe(expected);
-  });
-
-  it.each(['3', '"abc"', '"1", "2"', '""'])('rejects the malformed tag %s', (header) => {
-    expect(() => parseIfMatch(header)).toThrow(ValidationError);
-  });
-
-  it('formats the ETag of a product from its version', () => {
-    expect(etagFor({ version: 7 })).toBe('"7"');
   });
 });
 

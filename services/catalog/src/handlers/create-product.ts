@@ -2,8 +2,7 @@
 // kicks the relay after the commit — API Gateway REST.
 
 import { createProductBody } from '@shop/contracts';
-import { etagFor } from '@shop/domain';
-import { created, createHttpHandler } from '@shop/lambda-kit';
+import { created, createHttpHandler, etagFor } from '@shop/lambda-kit';
 import { type IdempotencyOptions, idempotent } from '@shop/lambda-kit/idempotency';
 import type { CatalogService } from '../catalog.service';
 import { catalogServiceWithEvents } from '../dependencies';

@@ -1,8 +1,7 @@
 // GET /products/{id} (anyone; archived products only for admins) — API Gateway REST.
 
 import { productIdPath } from '@shop/contracts';
-import { etagFor } from '@shop/domain';
-import { createHttpHandler, ok } from '@shop/lambda-kit';
+import { createHttpHandler, etagFor, ok } from '@shop/lambda-kit';
 import type { CatalogService } from '../catalog.service';
 import { catalogService } from '../dependencies';
 import { viewerOf } from '../viewer';

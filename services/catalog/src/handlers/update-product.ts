@@ -1,8 +1,7 @@
 // PATCH /products/{id} (admin; optional If-Match) — API Gateway REST.
 
 import { productIdPath, updateProductBody } from '@shop/contracts';
-import { etagFor, parseIfMatch } from '@shop/domain';
-import { createHttpHandler, ok } from '@shop/lambda-kit';
+import { createHttpHandler, etagFor, ok, parseIfMatch } from '@shop/lambda-kit';
 import type { CatalogService } from '../catalog.service';
 import { catalogServiceWithImages } from '../dependencies';
 
