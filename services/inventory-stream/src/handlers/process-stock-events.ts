@@ -2,15 +2,11 @@
 // the alerts it raises to SNS `stock-alerts` and invalidates the products in the catalog cache.
 // Reports partial batch failures: a poison record fails alone; a record whose alert SNS refused
 // fails (Lambda resumes from it); when the database fails, every valid record fails.
-import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import { EventType } from '@aws-lambda-powertools/batch';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logger, metrics } from '@shop/lambda-kit';
-import type {
-  Context,
-  KinesisStreamBatchResponse,
-  KinesisStreamEvent,
-  KinesisStreamRecord,
-} from 'aws-lambda';
+import { createBatchHandler } from '@shop/lambda-kit/batch';
+import type { KinesisStreamEvent, KinesisStreamRecord } from 'aws-lambda';
 import { stockEventsService } from '../dependencies';
 import { parseStockRecord } from '../stock-changed.schema';
 import type { ReceivedStockChange, StockEventsService } from '../stock-events.service';
@@ -23,12 +19,10 @@ export class PoisonRecordError extends Error {
   }
 }
 
-export const processStockEventsHandler = (getService: () => StockEventsService = stockEventsService) => {
-  const processor = new BatchProcessor(EventType.KinesisDataStreams);
-  return async (event: KinesisStreamEvent, context: Context): Promise<KinesisStreamBatchResponse> => {
-    logger.addContext(context);
-    metrics.captureColdStartMetric();
-    try {
+export const processStockEventsHandler = (getService: () => StockEventsService = stockEventsService) =>
+  createBatchHandler<KinesisStreamEvent>({
+    eventType: EventType.KinesisDataStreams,
+    prepare: async (event) => {
       const failures = new Map<string, Error>();
       const valid: ReceivedStockChange[] = [];
       for (const parsed of event.Records.map(parseStockRecord)) {
@@ -44,20 +38,14 @@ export const processStockEventsHandler = (getService: () => StockEventsService =
         }
       }
       // The valid records are processed together (a constant number of database round trips per
-      // batch), so the processor's record handler only reports each record's outcome. The processor
-      // builds the partial batch response, and throws when every record failed: Lambda then
-      // bisects and retries the batch.
+      // batch), so each record's handler only reports its outcome.
       const outcome = await getService().processStockChanges(valid);
       for (const [sequenceNumber, error] of outcome.failed) failures.set(sequenceNumber, error);
-      const reportOutcome = async (record: KinesisStreamRecord): Promise<void> => {
+      return async (record: KinesisStreamRecord): Promise<void> => {
         const failure = failures.get(record.kinesis.sequenceNumber);
         if (failure) throw failure;
       };
-      return await processPartialResponse(event, reportOutcome, processor, { context });
-    } finally {
-      metrics.publishStoredMetrics();
-    }
-  };
-};
+    },
+  });
 
 export const handler = processStockEventsHandler();

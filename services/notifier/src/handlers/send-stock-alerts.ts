@@ -2,10 +2,11 @@
 // each record's body is one stock alert; its emails go out through SES. Records are processed
 // one after another and failures are reported per record (`batchItemFailures`), so SQS retries
 // only those, and a retry only sends to the recipients that did not get their email.
-import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import { EventType } from '@aws-lambda-powertools/batch';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logger, metrics } from '@shop/lambda-kit';
-import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { createBatchHandler } from '@shop/lambda-kit/batch';
+import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import type { AlertService } from '../alert.service';
 import { alertService } from '../dependencies';
 import { parseStockAlert } from '../stock-alert.schema';
@@ -17,54 +18,45 @@ import { parseStockAlert } from '../stock-alert.schema';
  */
 export const SEND_TIME_MARGIN_MS = 15_000;
 
-export const sendStockAlertsHandler =
-  (service: () => AlertService = alertService) =>
-  async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
-    logger.addContext(context);
-    const hasTimeLeft = () => context.getRemainingTimeInMillis() > SEND_TIME_MARGIN_MS;
-
-    const handleRecord = async (record: SQSRecord): Promise<void> => {
-      let alertId: string | undefined;
-      let correlationId: string | undefined;
-      try {
-        const alert = parseStockAlert(record.body);
-        ({ id: alertId, correlationId } = alert);
-        const { sent, pending } = await service().notify(alert, { hasTimeLeft });
-        metrics.addMetric('StockAlertEmailsSent', MetricUnit.Count, sent);
-        logger.info('stock alert sent', {
-          messageId: record.messageId,
-          alertId,
-          correlationId,
-          type: alert.type,
-          sent,
-          pending,
-        });
-      } catch (error) {
-        metrics.addMetric('StockAlertsFailed', MetricUnit.Count, 1);
-        // Ids and counts, never the recipient list (SES's own error message may still name one).
-        logger.warn('stock alert failed; SQS retries it', {
-          messageId: record.messageId,
-          alertId,
-          correlationId,
-          error,
-        });
-        throw error;
-      }
-    };
-
-    try {
-      // A processor per invocation: its state is per batch. In order, not in parallel: a duplicate
-      // of a message in the same batch then finds the first one's deliveries and sends nothing,
-      // and one invocation sends one email at a time (maximumConcurrency bounds the rest). A batch
-      // whose every record failed throws (FullBatchFailureError), so Lambda counts an error and
-      // backs off polling while SES or the database is down.
-      return await processPartialResponse(event, handleRecord, new BatchProcessor(EventType.SQS), {
-        context,
-        processInParallel: false,
-      });
-    } finally {
-      metrics.publishStoredMetrics();
-    }
-  };
+export const sendStockAlertsHandler = (service: () => AlertService = alertService) =>
+  createBatchHandler<SQSEvent>({
+    eventType: EventType.SQS,
+    // In order, not in parallel: a duplicate of a message in the same batch then finds the first
+    // one's deliveries and sends nothing, and one invocation sends one email at a time
+    // (maximumConcurrency bounds the rest). A batch whose every record failed throws, so Lambda
+    // counts an error and backs off polling while SES or the database is down.
+    processInParallel: false,
+    prepare: (_event, context) => {
+      const hasTimeLeft = () => context.getRemainingTimeInMillis() > SEND_TIME_MARGIN_MS;
+      return async (record: SQSRecord): Promise<void> => {
+        let alertId: string | undefined;
+        let correlationId: string | undefined;
+        try {
+          const alert = parseStockAlert(record.body);
+          ({ id: alertId, correlationId } = alert);
+          const { sent, pending } = await service().notify(alert, { hasTimeLeft });
+          metrics.addMetric('StockAlertEmailsSent', MetricUnit.Count, sent);
+          logger.info('stock alert sent', {
+            messageId: record.messageId,
+            alertId,
+            correlationId,
+            type: alert.type,
+            sent,
+            pending,
+          });
+        } catch (error) {
+          metrics.addMetric('StockAlertsFailed', MetricUnit.Count, 1);
+          // Ids and counts, never the recipient list (SES's own error message may still name one).
+          logger.warn('stock alert failed; SQS retries it', {
+            messageId: record.messageId,
+            alertId,
+            correlationId,
+            error,
+          });
+          throw error;
+        }
+      };
+    },
+  });
 
 export const handler = sendStockAlertsHandler();
