@@ -17,6 +17,7 @@ import {
 } from 'node:http';
 import { LOCAL_HOST } from '../lib/ports';
 import type { StaticPage } from './api-docs';
+import { type ConcurrencyLimit, functionKeyOf, type Release } from './function-concurrency';
 
 export interface Upstream {
   name: string;
@@ -50,6 +51,13 @@ export interface FrontOptions {
   guards?: readonly RequestGuard[];
   /** Documents the front answers itself on GET (the OpenAPI document and the reference page). */
   pages?: ReadonlyMap<string, StaticPage>;
+  /**
+   * Lambda's concurrency per function (function-concurrency.ts): a request waits for one of its
+   * function's slots before it is proxied. Without it every request goes straight through.
+   */
+  concurrency?: ConcurrencyLimit;
+  /** Which function a request reaches, the key of its slots; `functionKeyOf` (the API routes) by default. */
+  functionOf?: (req: IncomingMessage, upstream: Upstream) => string;
   /** Where the front writes one JSON line per answer it gives itself; stdout by default. */
   log?: (line: string) => void;
 }
@@ -183,7 +191,25 @@ async function handle(
     const rejection = await guard(req, upstream);
     if (rejection) return answer(rejection);
   }
-  proxy(req, res, upstream, answer);
+  const functionKey = (options.functionOf ?? ((request, { name }) => functionKeyOf(request, name)))(
+    req,
+    upstream,
+  );
+  const release = options.concurrency ? await options.concurrency.acquire(functionKey) : () => undefined;
+  if (!release) {
+    return answer({
+      status: 503,
+      code: 'SERVICE_UNAVAILABLE',
+      message: `Every instance of ${functionKey} stayed busy; try again`,
+      headers: { 'retry-after': '1' },
+    });
+  }
+  if (res.destroyed) {
+    // The client gave up while it waited: nothing to run.
+    release();
+    return;
+  }
+  proxy(req, res, upstream, answer, release);
 }
 
 function proxy(
@@ -191,6 +217,7 @@ function proxy(
   res: ServerResponse,
   upstream: Upstream,
   answer: (rejection: Rejection) => void,
+  release: Release,
 ): void {
   const headers: IncomingHttpHeaders = {
     ...forwardable(req.headers),
@@ -206,10 +233,21 @@ function proxy(
     headers,
   });
   upstreamRequest.on('response', (upstreamResponse) => {
+    // serverless-offline answers once the handler has returned and its instance is idle again.
+    release();
+    if (res.destroyed) {
+      upstreamResponse.resume();
+      return;
+    }
+    res.on('close', () => {
+      if (!upstreamResponse.complete) upstreamResponse.resume();
+    });
     res.writeHead(upstreamResponse.statusCode ?? 502, withoutHopByHop(upstreamResponse.headers));
     upstreamResponse.pipe(res);
   });
   upstreamRequest.on('error', (error: NodeJS.ErrnoException) => {
+    release();
+    if (res.destroyed) return;
     if (res.headersSent) {
       res.destroy(error);
       return;
@@ -229,10 +267,12 @@ function proxy(
       });
     }
   });
-  // The client went away: stop the upstream work too.
-  res.on('close', () => {
-    if (!res.writableFinished) upstreamRequest.destroy();
+  // A body cut short never reached the function (serverless-offline waits for the whole payload).
+  req.on('close', () => {
+    if (!req.complete) upstreamRequest.destroy();
   });
+  // A client that goes away does not stop the function (serverless-offline runs it to the end, as
+  // Lambda does): the request stays open until it answers, so its slot stays taken until then.
   req.pipe(upstreamRequest);
 }
 

@@ -27,6 +27,7 @@ import { API_DOCS_PATH, apiDocsPages, OPENAPI_PATH } from './api-docs';
 import { bearerTokenGuard } from './bearer-token.guard';
 import type { Endpoints } from './endpoints';
 import { startFront } from './front';
+import { concurrencyLimit, invokedFunctionOf } from './function-concurrency';
 import { startLocalOutboxSweeper } from './outbox-sweeper';
 import { seedCatalog } from './seed';
 import { SEEDED_USERS, seedUsers } from './seed-users';
@@ -50,6 +51,7 @@ const PREFERRED_PORTS = {
   redis: 63799,
   s3: 4569,
   cognito: 9329,
+  cognitoTriggers: 9330,
   kinesis: 4577,
   dynamodb: 4578,
   sns: 4579,
@@ -66,6 +68,13 @@ const ADMIN_ALERT_RECIPIENTS = SEEDED_USERS.filter((user) => user.extraGroups.in
 // As services/notifier/serverless.yml names it for the stage (shop-<stage>-mail); the stand-in ignores it.
 const SES_CONFIGURATION_SET = 'shop-local-mail';
 const SERVICE_START_TIMEOUT_MS = 180_000;
+/**
+ * Instances per function behind the front (a local reserved concurrency; SHOP_CONCURRENCY overrides
+ * it): on 2 cores more instances only add cold starts. A request waits for a free one at most
+ * CONCURRENCY_WAIT_MS, a little beyond the longest function timeout (60 s), then gets a 503.
+ */
+const DEFAULT_CONCURRENCY = 4;
+const CONCURRENCY_WAIT_MS = 65_000;
 /** The value of REDIS_URL that tells services to run with the cache disabled. */
 const REDIS_OFF = 'off';
 
@@ -82,6 +91,10 @@ async function main(): Promise<void> {
     throw new Error(`SHOP_PORT must be a port number, got "${process.env.SHOP_PORT}"`);
   }
   const endpointsFile = join(dataDir, 'endpoints.json');
+  const reserved = Number(process.env.SHOP_CONCURRENCY || DEFAULT_CONCURRENCY);
+  if (!Number.isInteger(reserved) || reserved < 1) {
+    throw new Error(`SHOP_CONCURRENCY must be a positive integer, got "${process.env.SHOP_CONCURRENCY}"`);
+  }
 
   // Checked first so a second `npm start` fails at once instead of after starting databases.
   if (!(await isPortFree(frontPort))) {
@@ -137,16 +150,30 @@ async function main(): Promise<void> {
   });
 
   const cognitoPort = await findFreePort(PREFERRED_PORTS.cognito);
-  const services = await planServices(availableServices(), [cognitoPort]);
+  const triggersPort = await findFreePort(PREFERRED_PORTS.cognitoTriggers);
+  const services = await planServices(availableServices(), [cognitoPort, triggersPort]);
+  const concurrency = concurrencyLimit({ reserved, maxWaitMs: CONCURRENCY_WAIT_MS });
   // Before the services, which need the pool's ids; the triggers go to auth-hooks' Lambda port,
-  // which is known now and answers once auth-hooks is up (nothing signs up before that).
+  // which is known now and answers once auth-hooks is up (nothing signs up before that), through a
+  // gate that holds them to the same concurrency as the API's functions (cognito-local calls them
+  // as they come: a burst of sign-ups would otherwise start one instance each).
   const triggerService = services.find(({ service }) => service.cognitoTriggers);
-  const triggers: CognitoTriggers | undefined =
-    triggerService?.service.cognitoTriggers &&
-    ({
-      lambdaEndpoint: `http://${LOCAL_HOST}:${triggerService.lambdaPort}`,
-      functions: triggerService.service.cognitoTriggers,
-    } satisfies CognitoTriggers);
+  let triggers: CognitoTriggers | undefined;
+  const triggerFunctions = triggerService?.service.cognitoTriggers;
+  if (triggerService && triggerFunctions) {
+    const { service, lambdaPort } = triggerService;
+    const gate = await startFront({
+      port: triggersPort,
+      upstreams: [{ name: service.name, prefixes: ['/'], port: lambdaPort }],
+      concurrency,
+      functionOf: (req, upstream) => invokedFunctionOf(req, upstream.name),
+    });
+    supervisor.defer('cognito triggers gate', gate.close);
+    triggers = {
+      lambdaEndpoint: `http://${LOCAL_HOST}:${triggersPort}`,
+      functions: triggerFunctions,
+    } satisfies CognitoTriggers;
+  }
   const { process: cognitoProcess, ...cognito } = await startCognitoLocal({
     port: cognitoPort,
     dir: join(dataDir, 'cognito'),
@@ -195,6 +222,7 @@ async function main(): Promise<void> {
   const front = await startFront({
     port: frontPort,
     pages: apiDocsPages(`http://localhost:${frontPort}`),
+    concurrency,
     upstreams: running.flatMap(({ service, httpPort }) =>
       service.routes ? [{ name: service.name, prefixes: service.routes, port: httpPort }] : [],
     ),
