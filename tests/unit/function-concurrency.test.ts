@@ -121,4 +121,17 @@ describe('the front with a concurrency limit', () => {
     expect(statuses).toEqual(Array.from({ length: 20 }, () => 200));
     expect(mostInFlight).toBe(3);
   });
+
+  test('keeps the slot of a client that went away until its function has answered', async () => {
+    mostInFlight = 0;
+    // Three callers give up after 5 ms; the function runs 30 ms for each of them regardless.
+    const abandoned = Array.from({ length: 3 }, () =>
+      fetch(`${front.url}/products/x`, { signal: AbortSignal.timeout(5) }).catch(() => 'aborted'),
+    );
+    expect(await Promise.all(abandoned)).toEqual(['aborted', 'aborted', 'aborted']);
+    const answered = await fetch(`${front.url}/products/x`);
+
+    expect(answered.status).toBe(200);
+    expect(mostInFlight).toBe(3);
+  });
 });
