@@ -585,6 +585,17 @@ export interface operations {
                     "application/json": components["schemas"]["Error400"];
                 };
             };
+            /** @description Missing (on a protected route), invalid or expired ID token. Codes: UNAUTHORIZED */
+            401: {
+                headers: {
+                    /** @description The request id, also in the logs */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error401"];
+                };
+            };
             /** @description Signed in, without the role the route needs. Codes: FORBIDDEN */
             403: {
                 headers: {
@@ -680,7 +691,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error400"];
                 };
             };
-            /** @description Missing, invalid or expired ID token. Codes: UNAUTHORIZED */
+            /** @description Missing (on a protected route), invalid or expired ID token. Codes: UNAUTHORIZED */
             401: {
                 headers: {
                     /** @description The request id, also in the logs */
@@ -798,6 +809,17 @@ export interface operations {
                     "application/json": components["schemas"]["Error400"];
                 };
             };
+            /** @description Missing (on a protected route), invalid or expired ID token. Codes: UNAUTHORIZED */
+            401: {
+                headers: {
+                    /** @description The request id, also in the logs */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error401"];
+                };
+            };
             /** @description Not found (or not yours). Codes: NOT_FOUND */
             404: {
                 headers: {
@@ -866,7 +888,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error400"];
                 };
             };
-            /** @description Missing, invalid or expired ID token. Codes: UNAUTHORIZED */
+            /** @description Missing (on a protected route), invalid or expired ID token. Codes: UNAUTHORIZED */
             401: {
                 headers: {
                     /** @description The request id, also in the logs */
@@ -987,7 +1009,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error400"];
                 };
             };
-            /** @description Missing, invalid or expired ID token. Codes: UNAUTHORIZED */
+            /** @description Missing (on a protected route), invalid or expired ID token. Codes: UNAUTHORIZED */
             401: {
                 headers: {
                     /** @description The request id, also in the logs */
@@ -1112,7 +1134,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error400"];
                 };
             };
-            /** @description Missing, invalid or expired ID token. Codes: UNAUTHORIZED */
+            /** @description Missing (on a protected route), invalid or expired ID token. Codes: UNAUTHORIZED */
             401: {
                 headers: {
                     /** @description The request id, also in the logs */
@@ -1243,7 +1265,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error400"];
                 };
             };
-            /** @description Missing, invalid or expired ID token. Codes: UNAUTHORIZED */
+            /** @description Missing (on a protected route), invalid or expired ID token. Codes: UNAUTHORIZED */
             401: {
                 headers: {
                     /** @description The request id, also in the logs */
@@ -1373,7 +1395,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error400"];
                 };
             };
-            /** @description Missing, invalid or expired ID token. Codes: UNAUTHORIZED */
+            /** @description Missing (on a protected route), invalid or expired ID token. Codes: UNAUTHORIZED */
             401: {
                 headers: {
                     /** @description The request id, also in the logs */
@@ -1483,7 +1505,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error400"];
                 };
             };
-            /** @description Missing, invalid or expired ID token. Codes: UNAUTHORIZED */
+            /** @description Missing (on a protected route), invalid or expired ID token. Codes: UNAUTHORIZED */
             401: {
                 headers: {
                     /** @description The request id, also in the logs */
@@ -1608,7 +1630,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error400"];
                 };
             };
-            /** @description Missing, invalid or expired ID token. Codes: UNAUTHORIZED */
+            /** @description Missing (on a protected route), invalid or expired ID token. Codes: UNAUTHORIZED */
             401: {
                 headers: {
                     /** @description The request id, also in the logs */
@@ -1714,7 +1736,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error400"];
                 };
             };
-            /** @description Missing, invalid or expired ID token. Codes: UNAUTHORIZED */
+            /** @description Missing (on a protected route), invalid or expired ID token. Codes: UNAUTHORIZED */
             401: {
                 headers: {
                     /** @description The request id, also in the logs */
@@ -1821,7 +1843,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error400"];
                 };
             };
-            /** @description Missing, invalid or expired ID token. Codes: UNAUTHORIZED */
+            /** @description Missing (on a protected route), invalid or expired ID token. Codes: UNAUTHORIZED */
             401: {
                 headers: {
                     /** @description The request id, also in the logs */
@@ -1950,7 +1972,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error400"];
                 };
             };
-            /** @description Missing, invalid or expired ID token. Codes: UNAUTHORIZED */
+            /** @description Missing (on a protected route), invalid or expired ID token. Codes: UNAUTHORIZED */
             401: {
                 headers: {
                     /** @description The request id, also in the logs */
@@ -2042,7 +2064,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error400"];
                 };
             };
-            /** @description Missing, invalid or expired ID token. Codes: UNAUTHORIZED */
+            /** @description Missing (on a protected route), invalid or expired ID token. Codes: UNAUTHORIZED */
             401: {
                 headers: {
                     /** @description The request id, also in the logs */
@@ -2180,7 +2202,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error400"];
                 };
             };
-            /** @description Missing, invalid or expired ID token. Codes: UNAUTHORIZED */
+            /** @description Missing (on a protected route), invalid or expired ID token. Codes: UNAUTHORIZED */
             401: {
                 headers: {
                     /** @description The request id, also in the logs */
@@ -2283,7 +2305,7 @@ export interface operations {
                     "application/json": components["schemas"]["Me"];
                 };
             };
-            /** @description Missing, invalid or expired ID token. Codes: UNAUTHORIZED */
+            /** @description Missing (on a protected route), invalid or expired ID token. Codes: UNAUTHORIZED */
             401: {
                 headers: {
                     /** @description The request id, also in the logs */
@@ -2349,6 +2371,17 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Health"];
+                };
+            };
+            /** @description Missing (on a protected route), invalid or expired ID token. Codes: UNAUTHORIZED */
+            401: {
+                headers: {
+                    /** @description The request id, also in the logs */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error401"];
                 };
             };
             /** @description Internal error (reveals nothing). Codes: INTERNAL */

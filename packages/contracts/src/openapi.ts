@@ -23,7 +23,7 @@ type JsonObject = Record<string, unknown>;
 
 const ERROR_DESCRIPTIONS: Record<ErrorStatus, string> = {
   400: 'Invalid input (`details[].path` names each field); nothing changed',
-  401: 'Missing, invalid or expired ID token',
+  401: 'Missing (on a protected route), invalid or expired ID token',
   403: 'Signed in, without the role the route needs',
   404: 'Not found (or not yours)',
   409: 'Conflict: duplicate, insufficient stock, invalid state, or the same Idempotency-Key still running',

@@ -268,9 +268,10 @@ export const ROUTES: readonly RouteContract[] = [
 /** Every error status a route can answer: its own plus what the middleware and access add. */
 export const errorStatusesOf = (route: RouteContract): ErrorStatus[] => {
   const statuses = new Set<ErrorStatus>(route.errors);
-  // The server's own trouble, on every route; a missing or bad token on every protected one.
-  statuses.add(500).add(503);
-  if (route.access !== 'public') statuses.add(401);
+  // The server's own trouble, and a bad token, on every route: a public route needs no token, but
+  // one that is sent must be valid (the local front checks it everywhere; on AWS only protected
+  // routes have the authorizer). A missing token is a 401 on protected routes only.
+  statuses.add(401).add(500).add(503);
   if (route.access !== 'public' && route.access !== 'signedIn') statuses.add(403);
   if (route.pathParams || route.query || route.body || route.idempotent || route.ifMatch) statuses.add(400);
   // The 1 MiB body limit applies to every request that may carry a body, with a schema or not.

@@ -80,6 +80,11 @@ describe('the OpenAPI document', () => {
       '500',
       '503',
     ]);
-    expect(Object.keys(document.paths['/health']!.get!.responses).sort()).toEqual(['200', '500', '503']);
+    expect(Object.keys(document.paths['/health']!.get!.responses).sort()).toEqual([
+      '200',
+      '401',
+      '500',
+      '503',
+    ]);
   });
 });
