@@ -564,6 +564,38 @@ describe('what the front does not let through', () => {
     expect(loopback.map((response) => response.status)).toEqual([200, 200, 200]);
   });
 
+  test("serverless-offline's own ports refuse a name other than loopback too, override header and all", async () => {
+    // Its HTTP and Lambda ports (patches/serverless-offline@14.8.2.patch) skip the front's checks;
+    // a rebinding page could otherwise send the authorizer override or any invocation there.
+    const catalog = endpoints.services.catalog!;
+    const rebound = (url: string) => `rebind.example:${new URL(url).port}`;
+    const override = JSON.stringify({ claims: { sub: randomUUID(), 'cognito:groups': ['admin'] } });
+    const before = await snapshot();
+
+    const write = await callApiAsHost(catalog.url!, rebound(catalog.url!), 'POST', '/products', {
+      headers: { 'sls-offline-authorizer-override': override },
+      body: newProduct('rebind-offline'),
+    });
+    const invocation = await callApiAsHost(
+      catalog.lambdaUrl,
+      rebound(catalog.lambdaUrl),
+      'POST',
+      '/2015-03-31/functions/shop-catalog-local-health/invocations',
+      { body: {} },
+    );
+    const loopback = await callApiAsHost(
+      catalog.url!,
+      `127.0.0.1:${new URL(catalog.url!).port}`,
+      'GET',
+      '/health',
+    );
+
+    expect(write.status).toBe(400);
+    expect(invocation.status).toBe(400);
+    expect(await snapshot()).toEqual(before);
+    expect(loopback.status).toBe(200);
+  });
+
   test("x-request-id is the API's own id on a service's answer and on the front's, never the client's", async () => {
     const sent = { 'x-request-id': `client-chosen-${run}` };
 
