@@ -40,6 +40,9 @@ export const RESOURCE_STAR_ACTIONS = new Set([
   'secretsmanager:GetRandomPassword',
   'ssm:DescribeParameters',
   'sts:GetCallerIdentity',
+  // The Firewall Manager stack's deploy-time check of its prerequisites (resources/firewall-manager.yml).
+  'fms:GetAdminAccount',
+  'config:DescribeConfigurationRecorderStatus',
 ]);
 
 /** API Gateway REST gives up on an integration after 29 s (HTTP APIs after 30 s). */
@@ -277,6 +280,8 @@ export function checkFunctions(template: Template): Finding[] {
 export const NO_VPC_FUNCTIONS: Record<string, string> = {
   StageRegionParametersFunction:
     'deploy-time custom resource of the us-east-1 edge stack; calls only the SSM API, no data of the shop',
+  FirewallManagerPrerequisitesFunction:
+    'deploy-time check of the Firewall Manager stack, in the organisation administrator account (no shop VPC there); calls only the FMS and Config APIs',
 };
 
 export function checkFunctionsInVpc(template: Template): Finding[] {
