@@ -11,11 +11,10 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { SEEDED_USERS } from '../../scripts/dev/seed-users';
 import { cognitoClient } from '../../scripts/lib/cognito-local';
 import { randomFreePort } from '../../scripts/lib/ports';
 import { type Endpoints, type StartedStack, startStack } from './stack';
-import { callApi, SHIPPING_ADDRESS, signIn, signUpConfirmed } from './support';
+import { callApi, SHIPPING_ADDRESS, signIn, signInSeeded, signUpConfirmed } from './support';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const dataDir = mkdtempSync(join(tmpdir(), 'shop-e2e-concurrency-'));
@@ -64,8 +63,7 @@ beforeAll(async () => {
   stack = await startStack({ root: ROOT, dataDir, port: await randomFreePort(), args: ['--fresh'] });
   endpoints = stack.endpoints;
   cognito = cognitoClient(endpoints.cognito.endpoint, endpoints.cognito.region);
-  const password = SEEDED_USERS.find((user) => user.email === 'admin@example.com')!.password;
-  admin = (await signIn(cognito, endpoints.cognito.clientId, 'admin@example.com', password)).idToken;
+  admin = await signInSeeded(cognito, endpoints.cognito, 'admin@example.com');
   customers = await inBatches(BURST, SIGN_UP_PARALLELISM, newCustomer);
 });
 

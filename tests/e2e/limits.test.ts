@@ -10,7 +10,6 @@ import { fileURLToPath } from 'node:url';
 import type { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { createShopClient, type ShopClient } from '@shop/api-client';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { SEEDED_USERS } from '../../scripts/dev/seed-users';
 import { cognitoClient } from '../../scripts/lib/cognito-local';
 import { randomFreePort } from '../../scripts/lib/ports';
 import { type Endpoints, type StartedStack, startStack } from './stack';
@@ -20,6 +19,7 @@ import {
   recordingFetch,
   SHIPPING_ADDRESS,
   signIn,
+  signInSeeded,
   signUpConfirmed,
 } from './support';
 
@@ -83,8 +83,7 @@ beforeAll(async () => {
   stack = await startStack({ root: ROOT, dataDir, port: await randomFreePort(), args: ['--fresh'] });
   endpoints = stack.endpoints;
   cognito = cognitoClient(endpoints.cognito.endpoint, endpoints.cognito.region);
-  const password = SEEDED_USERS.find((user) => user.email === 'admin@example.com')!.password;
-  admin = (await signIn(cognito, endpoints.cognito.clientId, 'admin@example.com', password)).idToken;
+  admin = await signInSeeded(cognito, endpoints.cognito, 'admin@example.com');
 });
 
 afterAll(async () => {

@@ -8,6 +8,7 @@ import {
   SignUpCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { recordResponse } from '@shop/lambda-kit/testing';
+import { SEEDED_USERS } from '../../scripts/dev/seed-users';
 import { localKinesisClient, readStreamRecords, type StreamRecord } from '../../scripts/lib/kinesalite';
 import type { Endpoints } from './stack';
 
@@ -141,6 +142,17 @@ export async function signIn(
     }),
   );
   return { idToken: AuthenticationResult!.IdToken!, accessToken: AuthenticationResult!.AccessToken! };
+}
+
+/** The ID token of one of the users `npm start` seeds (scripts/dev/seed-users.ts). */
+export async function signInSeeded(
+  cognito: CognitoIdentityProviderClient,
+  pool: Endpoints['cognito'],
+  email: string,
+): Promise<string> {
+  const user = SEEDED_USERS.find((seeded) => seeded.email === email);
+  if (!user) throw new Error(`${email} is not a seeded user`);
+  return (await signIn(cognito, pool.clientId, email, user.password)).idToken;
 }
 
 /** Signs a new user up and confirms them, as an admin would: the real triggers run. */
